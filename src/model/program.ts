@@ -51,7 +51,9 @@ export type IrqMode = 'irq' | 'irqsave' | 'bh';
 
 export type ListAction =
   | 'add' | 'add_tail' | 'del' | 'del_init' | 'move' | 'move_tail'
-  | 'empty' | 'first_entry' | 'splice' | 'init';
+  | 'empty' | 'first_entry' | 'splice' | 'init'
+  /** Iteration by `list_for_each_entry`: the first or next entry, or NULL at the end. */
+  | 'iter_first' | 'iter_next';
 
 export type MemoryOrder = 'plain' | 'once' | 'acquire' | 'release';
 export type BarrierKind = 'full' | 'write' | 'read' | 'compiler';

@@ -1,0 +1,61 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { FileDiff } from '../model/patch.js';
+
+/**
+ * Applies one file's hunks to its pre-image in memory, for `--tree`. Lines are compared with
+ * whitespace collapsed, since mail archives strip it; a hunk whose lines are not where its header
+ * says is searched for nearby, as `patch` does with an offset.
+ */
+export interface Applied {
+  text?: string;
+  diagnostics: Diagnostic[];
+}
+
+const MAX_OFFSET = 200;
+
+const same = (a: string, b: string): boolean => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+
+export function applyFileDiff(oldText: string, file: FileDiff, input: string): Applied {
+  const oldLines = oldText.replace(/\n$/, '').split('\n');
+  const out: string[] = [];
+  let cursor = 0;
+  for (const hunk of file.hunks) {
+    const expected = hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text);
+    const want = Math.max(0, hunk.oldStart - 1);
+    const at = findHunk(oldLines, expected, want, cursor);
+    if (at === undefined) {
+      return {
+        diagnostics: [{
+          level: 'warning', input, patchLine: hunk.patchLine, code: 'tree-mismatch',
+          message: `hunk does not apply to ${file.oldPath} in --tree; analysing this file from the patch alone`,
+        }],
+      };
+    }
+    out.push(...oldLines.slice(cursor, at));
+    let index = at;
+    for (const line of hunk.lines) {
+      if (line.kind === 'add') {
+        out.push(line.text);
+      } else {
+        if (line.kind === 'ctx') out.push(oldLines[index]!);
+        index += 1;
+      }
+    }
+    cursor = index;
+  }
+  out.push(...oldLines.slice(cursor));
+  return { text: `${out.join('\n')}\n`, diagnostics: [] };
+}
+
+function matchesAt(lines: readonly string[], expected: readonly string[], at: number): boolean {
+  if (at < 0 || at + expected.length > lines.length) return false;
+  return expected.every((text, i) => same(lines[at + i]!, text));
+}
+
+function findHunk(lines: readonly string[], expected: readonly string[], want: number, floor: number): number | undefined {
+  for (let offset = 0; offset <= MAX_OFFSET; offset += 1) {
+    if (want - offset >= floor && matchesAt(lines, expected, want - offset)) return want - offset;
+    if (matchesAt(lines, expected, want + offset)) return want + offset;
+  }
+  return undefined;
+}
