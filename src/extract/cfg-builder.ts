@@ -49,6 +49,7 @@ export class CfgBuilder {
   anchorOf(node: SyntaxNode): Anchor {
     const line = this.source.lines[node.startPosition.row];
     const anchor: Anchor = { file: this.source.file, origin: line?.origin ?? 'synthetic' };
+    if (this.source.input !== undefined && line?.patchLine !== undefined) anchor.input = this.source.input;
     if (line?.patchLine !== undefined) anchor.patchLine = line.patchLine;
     if (line?.newLine !== undefined) anchor.newLine = line.newLine;
     if (line?.oldLine !== undefined) anchor.oldLine = line.oldLine;

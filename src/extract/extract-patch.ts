@@ -25,6 +25,10 @@ interface ParsedSide {
 const isC = (path: string): boolean => /\.(c|h)$/.test(path);
 
 function sourceOf(file: FileDiff, side: ImageSide, tree: TreeFiles | undefined, input: string, diagnostics: Diagnostic[]): CSource {
+  return { ...rebuildSide(file, side, tree, input, diagnostics), input };
+}
+
+function rebuildSide(file: FileDiff, side: ImageSide, tree: TreeFiles | undefined, input: string, diagnostics: Diagnostic[]): CSource {
   const pre = tree?.get(file.oldPath);
   if (pre !== undefined) {
     if (side === 'old') return rebuildFromText(file, 'old', pre);

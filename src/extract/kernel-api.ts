@@ -225,3 +225,16 @@ export const ANNOTATION_MACROS: readonly string[] = [
   '__cold', '__read_mostly', '__maybe_unused', '__used', 'notrace', 'asmlinkage', '__ref', '__meminit',
   '__cpuinit', '__weak', '__visible', '__pure', '__kprobes', '__sched',
 ];
+
+/** Types of the device a bus hands to a driver's probe and remove. */
+export const BUS_DEVICE_TYPES: ReadonlySet<string> = new Set([
+  'struct virtio_device', 'struct pci_dev', 'struct platform_device', 'struct usb_interface',
+  'struct i2c_client', 'struct spi_device', 'struct device',
+]);
+
+/** Fields of a driver structure that give a function its role. */
+export const DRIVER_ROLE_FIELDS: Readonly<Record<string, 'probe' | 'remove'>> = {
+  probe: 'probe',
+  remove: 'remove',
+  disconnect: 'remove',
+};

@@ -37,6 +37,8 @@ export interface FileDiff {
   /** Path without the `b/` prefix; `/dev/null` for a deleted file. */
   newPath: string;
   status: FileStatus;
+  /** Git's `similarity index` of a rename or copy, in percent. */
+  similarity?: number;
   /** Patch line of the `diff --git` (or `---`) line that starts this file. */
   patchLine: number;
   hunks: Hunk[];

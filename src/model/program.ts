@@ -7,9 +7,11 @@
  */
 
 /** Where a line of the reconstructed C came from. `tree` lines were read from `--tree`, not the patch. */
-export type Origin = 'added' | 'removed' | 'context' | 'tree' | 'synthetic';
+export type Origin = 'added' | 'removed' | 'context' | 'tree' | 'synthetic' | 'model';
 
 export interface Anchor {
+  /** The input the line was read from; absent for the simulator's built-in models. */
+  input?: string;
   /** Path of the file in the source tree (the patch's new path). */
   file: string;
   /** 1-based line of the input (mail or patch file); absent for lines only the tree shows. */

@@ -27,6 +27,11 @@ export interface TraceStep {
   note?: string;
   /** A store leaving a store buffer, rather than an instruction being executed. */
   commit?: boolean;
+  /** The memory location the step read or wrote, as the simulator names it (`page1->mapping`). */
+  location?: string;
+  access?: 'read' | 'write';
+  /** The step decided a branch. */
+  decision?: boolean;
 }
 
 export interface Violation {
@@ -39,6 +44,8 @@ export interface Violation {
   actors: string[];
   /** True when the trace needs a store or load to be reordered. */
   reordered: boolean;
+  /** For a reordered trace: the older store that became visible late, the younger one that overtook it, and the read that saw the difference. */
+  reordering?: { older: Anchor; younger: Anchor; reader: Anchor; location: string };
   trace: TraceStep[];
   /** Keys rules use to match, e.g. the operations whose order or atomicity matters. */
   involves: Anchor[];

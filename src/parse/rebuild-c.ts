@@ -29,6 +29,8 @@ export interface GapSpan {
 }
 
 export interface CSource {
+  /** The input (patch file or mail) the lines come from. */
+  input?: string;
   file: string;
   side: ImageSide;
   text: string;

@@ -1,0 +1,17 @@
+import type { IncompleteAnalysis } from '../model/report.js';
+
+const BUDGET = { states: 'the state budget', time: 'the time budget' } as const;
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Says what a stopped search covered, and that its silence proves nothing beyond that. */
+export function describeIncomplete(incomplete: IncompleteAnalysis): string {
+  const { states, transitions, maxDepth, stoppedBy } = incomplete.coverage;
+  return (
+    `analysis of scenario '${incomplete.scenario}' is incomplete: stopped by ${stoppedBy ? BUDGET[stoppedBy] : 'a budget'} ` +
+    `after ${count(states, 'state')}, ${count(transitions, 'transition')}, depth ${maxDepth}; ` +
+    'races beyond that are not ruled out'
+  );
+}
