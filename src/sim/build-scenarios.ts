@@ -1,0 +1,167 @@
+import type { FunctionProgram, ObjectDecl } from '../model/program.js';
+import type { SeriesProgram } from '../extract/extract-patch.js';
+import { extractModel } from '../extract/extract-model.js';
+import { BUS_DEVICE_TYPES, DRIVER_ROLE_FIELDS } from '../extract/kernel-api.js';
+import { V7_MM_MODEL, V7_MM_MODEL_FILE } from './models/v7-mm.js';
+import type { Actor, ArgSpec, GlobalInit, Scenario, ScriptStep } from './scenario.js';
+
+/**
+ * Finds what each function of the patch is for — from how the code registers it (driver structs,
+ * ops tables, kthreads) and from what it does (allocate pages onto a list, take pages off it) but
+ * never from its name — and builds the scenarios a reviewer would want raced.
+ */
+
+export interface ScenarioOptions {
+  pages: number;
+  secondDevice: boolean;
+  relaxedStores: boolean;
+}
+
+export interface Roles {
+  probe?: FunctionProgram;
+  remove?: FunctionProgram;
+  inflate?: FunctionProgram;
+  deflate?: FunctionProgram;
+  /** Functions an ops table points to: the mm side calls them through it. */
+  callbacks: FunctionProgram[];
+}
+
+const CORE_PATH = /^(mm|kernel|lib|arch|init|block|include)\//;
+
+const baseType = (type: string): string => type.replace(/\*/g, '').replace(/\bconst\b/g, '').replace(/\s+/g, ' ').trim();
+
+function takesBusDevice(fn: FunctionProgram): boolean {
+  return fn.params.length === 1 && BUS_DEVICE_TYPES.has(baseType(fn.params[0]!.type)) && fn.params[0]!.type.includes('*');
+}
+
+const has = (fn: FunctionProgram, test: (op: FunctionProgram['ops'][number]) => boolean): boolean => fn.ops.some(test);
+
+export function findRoles(functions: FunctionProgram[], objects: ObjectDecl[]): Roles {
+  const byName = new Map(functions.map((f) => [f.name, f]));
+  const registered = new Map<string, 'probe' | 'remove'>();
+  const callbacks = new Set<string>();
+  for (const object of objects) {
+    for (const [field, target] of Object.entries(object.fields ?? {})) {
+      const role = DRIVER_ROLE_FIELDS[field];
+      if (role) registered.set(target, role);
+      else if (byName.has(target)) callbacks.add(target);
+    }
+  }
+  const module = functions.filter((f) => !CORE_PATH.test(f.file));
+  const roleOf = (fn: FunctionProgram): 'probe' | 'remove' | undefined => {
+    const explicit = registered.get(fn.name);
+    if (explicit) return explicit;
+    if (!takesBusDevice(fn)) return undefined;
+    if (fn.returnType.trim() === 'int' && has(fn, (op) => op.kind === 'alloc' || (op.kind === 'list' && op.action === 'init'))) return 'probe';
+    if (fn.returnType.trim() === 'void' && has(fn, (op) => op.kind === 'free')) return 'remove';
+    return undefined;
+  };
+  const probe = module.find((f) => roleOf(f) === 'probe');
+  const remove = module.find((f) => roleOf(f) === 'remove');
+  const workers = module.filter((f) => f.changed && f !== probe && f !== remove && !callbacks.has(f.name));
+  const inflate = workers.find((f) => has(f, (op) => op.kind === 'alloc' && op.what === 'page') && has(f, (op) => op.kind === 'list' && (op.action === 'add' || op.action === 'add_tail')));
+  const deflate = workers.find((f) => f !== inflate && has(f, (op) => op.kind === 'list' && (op.action === 'first_entry' || op.action === 'del' || op.action === 'del_init')));
+  const roles: Roles = { callbacks: module.filter((f) => callbacks.has(f.name)) };
+  if (probe) roles.probe = probe;
+  if (remove) roles.remove = remove;
+  if (inflate) roles.inflate = inflate;
+  if (deflate) roles.deflate = deflate;
+  return roles;
+}
+
+function argsFor(fn: FunctionProgram, device: number, roles: Roles): ArgSpec[] {
+  return fn.params.map((p): ArgSpec => {
+    if (fn === roles.probe || fn === roles.remove) return { kind: 'device-core', device };
+    return p.type.includes('*') ? { kind: 'device-object', device, type: baseType(p.type) } : { kind: 'unknown' };
+  });
+}
+
+const call = (fn: FunctionProgram, device: number, roles: Roles): ScriptStep => ({ do: 'call', fn: fn.name, args: argsFor(fn, device, roles) });
+
+function globalsOf(objects: ObjectDecl[]): GlobalInit[] {
+  const seen = new Map<string, GlobalInit>();
+  for (const o of objects) {
+    if (o.anchor.origin === 'removed') continue;
+    const isObject = !o.isPointer && (o.lockClass !== undefined || o.fields !== undefined || /^(struct|union)\b/.test(o.type));
+    const init: GlobalInit = { name: o.name, isObject, type: baseType(o.type) };
+    if (o.fields) init.fields = o.fields;
+    if (o.lockClass) init.lockClass = o.lockClass;
+    if (!seen.has(o.name) || o.definition) seen.set(o.name, init);
+  }
+  return [...seen.values()];
+}
+
+/** Every scenario worth racing for this series. */
+export function buildScenarios(series: SeriesProgram, options: ScenarioOptions): Scenario[] {
+  const newFiles = series.patches.flatMap((p) => p.files.filter((f) => f.side === 'new'));
+  const seriesFunctions = new Map<string, FunctionProgram>();
+  for (const file of newFiles) for (const fn of file.functions) seriesFunctions.set(fn.name, fn);
+  const objects = newFiles.flatMap((f) => f.facts.objects);
+
+  const model = extractModel(V7_MM_MODEL_FILE, V7_MM_MODEL, {
+    globals: new Set(objects.map((o) => o.name)),
+    functions: new Set(seriesFunctions.keys()),
+  });
+  const functions = new Map<string, FunctionProgram>(model.functions.map((f) => [f.name, f]));
+  const notes: string[] = [];
+  for (const fn of seriesFunctions.values()) {
+    const builtin = functions.get(fn.name);
+    if (builtin && !fn.complete) {
+      notes.push(`${fn.name}: the patch shows only part of it; the built-in model of it runs instead`);
+      continue;
+    }
+    functions.set(fn.name, fn);
+  }
+  const moduleFunctions = new Set([...seriesFunctions.values()].filter((f) => !CORE_PATH.test(f.file)).map((f) => f.name));
+  const globals = globalsOf([...model.facts.objects, ...objects]);
+  const roles = findRoles([...seriesFunctions.values()], objects);
+  const compaction: Actor = { name: 'compaction', device: -1, script: [{ do: 'call', fn: 'compact_zone', args: [{ kind: 'unknown' }] }] };
+
+  const base = (name: string, description: string, setup: ScriptStep[], actors: Actor[], devices = 1): Scenario => ({
+    name, description, functions, moduleFunctions, globals, actors, devices, pages: options.pages,
+    relaxedStores: options.relaxedStores, deferLoads: false, notes: [...notes],
+    ...(setup.length > 0 ? { setup: { name: 'probe', device: 0, script: setup } } : {}),
+  });
+
+  const scenarios: Scenario[] = [];
+  const setup: ScriptStep[] = [
+    ...(roles.probe ? [call(roles.probe, 0, roles)] : []),
+    ...(roles.inflate ? [call(roles.inflate, 0, roles)] : []),
+  ];
+  if (roles.deflate) {
+    scenarios.push(base('deflate vs compaction', 'the balloon deflates while compaction isolates, migrates or puts back a balloon page',
+      setup, [{ name: 'deflate', device: 0, script: [call(roles.deflate, 0, roles)] }, compaction]));
+  }
+  if (roles.inflate) {
+    scenarios.push(base('inflate vs compaction', 'the balloon inflates while compaction migrates a balloon page',
+      roles.probe ? [call(roles.probe, 0, roles)] : [], [{ name: 'inflate', device: 0, script: [call(roles.inflate, 0, roles)] }, compaction]));
+  }
+  if (roles.remove) {
+    scenarios.push(base('compaction vs unload', 'the module is unloaded while compaction holds an isolated balloon page',
+      setup, [compaction, { name: 'unload', device: 0, script: [call(roles.remove, 0, roles), { do: 'unload' }] }]));
+  }
+  if (roles.probe && options.secondDevice) {
+    scenarios.push(base('second device', 'a second balloon device is probed while compaction works on the first one\'s pages',
+      setup, [compaction, { name: 'second probe', device: 1, script: [call(roles.probe, 1, roles)] }], 2));
+  }
+  return scenarios;
+}
+
+/** One scenario per function that takes a lock: the function alone, every path, for lock balance. */
+export function buildSoloScenarios(series: SeriesProgram, functions: ReadonlyMap<string, FunctionProgram>): Scenario[] {
+  const changed = series.patches.flatMap((p) => p.files.filter((f) => f.side === 'new').flatMap((f) => f.functions))
+    .filter((f) => f.changed && f.ops.some((op) => op.kind === 'lock' && op.action !== 'init'));
+  return changed.map((fn) => ({
+    name: `${fn.name} alone`,
+    description: `every path through ${fn.name}`,
+    functions,
+    moduleFunctions: new Set<string>(),
+    globals: [],
+    actors: [{ name: fn.name, device: 0, script: [{ do: 'call' as const, fn: fn.name, args: fn.params.map((): ArgSpec => ({ kind: 'unknown' })) }] }],
+    devices: 1,
+    pages: 1,
+    relaxedStores: false,
+    deferLoads: false,
+    notes: [],
+  }));
+}

@@ -1,0 +1,129 @@
+import type { Expr } from '../model/program.js';
+import { type Frame, NULL, UNKNOWN, type Value } from './state.js';
+import { fromInt, toInt, type WorldContext } from './world.js';
+
+/**
+ * Pure evaluation of the program's expressions over a frame's registers. Memory is never read
+ * here: the extractor lowered every shared read to a `load` operation of its own.
+ */
+
+/** Reads a register; a local that was never assigned (its assignment is hidden) gets `materialize`. */
+export function readRegister(frame: Frame, name: string, materialize: (name: string) => Value): Value {
+  const value = frame.regs[name];
+  if (value !== undefined) return value;
+  const made = materialize(name);
+  frame.regs[name] = made;
+  return made;
+}
+
+/** The memory location an lvalue-shaped expression denotes, or undefined when unknown. */
+export function locationOf(e: Expr, frame: Frame, ctx: WorldContext, materialize: (name: string) => Value): string | undefined {
+  switch (e.k) {
+    case 'name': {
+      if (e.scope !== 'global') return undefined;
+      const object = ctx.globalObjects.get(e.name);
+      return object !== undefined ? String(object) : `0.${e.name}`;
+    }
+    case 'field': {
+      if (e.arrow) {
+        const base = evaluate(e.base, frame, ctx, materialize);
+        return base.startsWith('@') ? `${base.slice(1)}.${e.field}` : undefined;
+      }
+      const base = locationOf(e.base, frame, ctx, materialize);
+      return base !== undefined ? `${base}.${e.field}` : undefined;
+    }
+    case 'deref': {
+      const pointer = evaluate(e.arg, frame, ctx, materialize);
+      if (!pointer.startsWith('@')) return undefined;
+      return pointer.includes('.') ? pointer.slice(1) : `${pointer.slice(1)}.*`;
+    }
+    case 'index': {
+      const base = locationOf(e.base, frame, ctx, materialize);
+      return base !== undefined ? `${base}[]` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function compare(op: string, a: Value, b: Value): Value {
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  const x = toInt(a);
+  const y = toInt(b);
+  if (op === '==' || op === '!=') {
+    if ((a.startsWith('&') || a.startsWith('@')) !== (b.startsWith('&') || b.startsWith('@')) && x === undefined && y === undefined) return UNKNOWN;
+    const equal = a === b;
+    return (op === '==') === equal ? '1' : '0';
+  }
+  if (x === undefined || y === undefined) return UNKNOWN;
+  const result = op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
+  return result ? '1' : '0';
+}
+
+function arithmetic(op: string, a: Value, b: Value): Value {
+  const x = toInt(a);
+  const y = toInt(b);
+  if (x === undefined || y === undefined) return UNKNOWN;
+  switch (op) {
+    case '+': return fromInt(x + y);
+    case '-': return fromInt(x - y);
+    case '*': return fromInt(x * y);
+    case '/': return y === 0 ? UNKNOWN : fromInt(Math.trunc(x / y));
+    case '%': return y === 0 ? UNKNOWN : fromInt(x % y);
+    case '&': return fromInt(x & y);
+    case '|': return fromInt(x | y);
+    case '^': return fromInt(x ^ y);
+    case '<<': return fromInt(x << y);
+    case '>>': return fromInt(x >> y);
+    default: return UNKNOWN;
+  }
+}
+
+export function evaluate(e: Expr, frame: Frame, ctx: WorldContext, materialize: (name: string) => Value): Value {
+  switch (e.k) {
+    case 'int':
+      return fromInt(e.value);
+    case 'string':
+      return UNKNOWN;
+    case 'temp':
+      return frame.regs[`t${e.id}`] ?? UNKNOWN;
+    case 'name':
+      if (e.scope === 'function') return `&${e.name}`;
+      if (e.scope === 'constant') return UNKNOWN;
+      if (e.scope === 'global') return UNKNOWN;
+      return readRegister(frame, e.name, materialize);
+    case 'addr': {
+      if (e.arg.k === 'name' && e.arg.scope === 'function') return `&${e.arg.name}`;
+      const location = locationOf(e.arg, frame, ctx, materialize);
+      return location === undefined ? UNKNOWN : `@${location.replace(/\.\*$/, '')}`;
+    }
+    case 'field':
+    case 'index':
+      // Only thread-private aggregates reach here; their members are not tracked.
+      return UNKNOWN;
+    case 'deref':
+      return UNKNOWN;
+    case 'unary': {
+      const v = evaluate(e.arg, frame, ctx, materialize);
+      if (e.op === '!') return v === UNKNOWN ? UNKNOWN : v === NULL ? '1' : '0';
+      const n = toInt(v);
+      if (n === undefined) return UNKNOWN;
+      return e.op === '-' ? fromInt(-n) : e.op === '~' ? fromInt(~n) : fromInt(n);
+    }
+    case 'binary': {
+      const a = evaluate(e.left, frame, ctx, materialize);
+      const b = evaluate(e.right, frame, ctx, materialize);
+      if (e.op === '&&') return a === NULL || b === NULL ? '0' : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : '1';
+      if (e.op === '||') return (a !== NULL && a !== UNKNOWN) || (b !== NULL && b !== UNKNOWN) ? '1' : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : '0';
+      if (['==', '!=', '<', '<=', '>', '>='].includes(e.op)) return compare(e.op, a, b);
+      return arithmetic(e.op, a, b);
+    }
+    case 'ternary': {
+      const test = evaluate(e.test, frame, ctx, materialize);
+      if (test === UNKNOWN) return UNKNOWN;
+      return evaluate(test !== NULL ? e.then : e.else, frame, ctx, materialize);
+    }
+    case 'opaque':
+      return UNKNOWN;
+  }
+}

@@ -1,0 +1,224 @@
+import type { FunctionProgram } from '../model/program.js';
+import type { Anchor } from '../model/program.js';
+import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
+import { actorName, commit, committable, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
+import { computeLiveness } from './liveness.js';
+import { computeProtection } from './locksets.js';
+import type { Scenario } from './scenario.js';
+import { cloneState, type HeapObject, NULL, type SimState, stateKey } from './state.js';
+import { locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
+
+/**
+ * Breadth-first search over interleavings and store commits with visited-state hashing, so the first
+ * trace found to a violation is a shortest one. Deterministic: threads, commits and forks are
+ * expanded in a fixed order. Budgets stop the search with an `incomplete` verdict saying what it covered.
+ */
+
+export interface ExploreOptions {
+  maxStates: number;
+  /** Milliseconds; needs `now`. The core reads no clock of its own. */
+  maxMillis?: number;
+  now?: () => number;
+  /** Merge operations on registers into the neighbouring visible step (the reduction); on by default. */
+  reduce?: boolean;
+}
+
+export interface Exploration {
+  verdict: Verdict;
+  /** Final states of runs where every thread finished (litmus tests read them). */
+  finals: SimState[];
+}
+
+interface Node {
+  parent: number;
+  steps: TraceStep[];
+}
+
+function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext } {
+  const objects: HeapObject[] = [{ kind: 'globals', type: '', live: true, fields: {}, device: -1, zeroed: true }];
+  const globalObjects = new Map<string, number>();
+  for (const global of scenario.globals) {
+    if (!global.isObject) continue;
+    const fields: Record<string, string> = {};
+    for (const [field, fn] of Object.entries(global.fields ?? {})) fields[field] = `&${fn}`;
+    objects.push({ kind: 'object', type: global.type, live: true, fields, device: -1, zeroed: true });
+    globalObjects.set(global.name, objects.length - 1);
+  }
+  for (let d = 0; d < scenario.devices; d += 1) {
+    objects.push({ kind: 'device', type: 'device', live: true, fields: {}, device: d, zeroed: false });
+  }
+  const pageIds: number[] = [];
+  for (let p = 0; p < scenario.pages; p += 1) {
+    objects.push({ kind: 'page', type: 'struct page', live: true, fields: { _state: 'free', _count: '0', mapping: NULL }, device: -1, zeroed: true });
+    pageIds.push(objects.length - 1);
+  }
+  const actors = (scenario.setup ? 1 : 0) + scenario.actors.length;
+  const state: SimState = {
+    threads: Array.from({ length: actors }, () => ({ status: 'running' as const, step: 0, frames: [], buffer: [], deferred: [], vars: {}, held: [] })),
+    objects,
+    lists: {},
+    locks: {},
+    lockKinds: {},
+    module: 'loaded',
+    deviceLists: {},
+    pageOwner: {},
+    reorderSeen: false,
+  };
+  const moduleSteps = scenario.actors.some((a) => a.script.some((s) => s.do === 'unload'));
+  const roots = [
+    ...scenario.actors.flatMap((a) => a.script.flatMap((s) => (s.do === 'call' ? [s.fn] : []))),
+    ...scenario.globals.flatMap((g) => Object.values(g.fields ?? {})),
+  ];
+  const protection = computeProtection(scenario.functions, roots);
+  const liveness = new Map([...scenario.functions.values()].map((fn) => [fn.name, computeLiveness(fn)]));
+  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, protection, liveness } };
+}
+
+/** Every successor of a state: a step of each thread, each commit of a buffered store, each late load. */
+function successors(state: SimState, ctx: WorldContext): Outcome[] {
+  const out: Outcome[] = [];
+  state.threads.forEach((thread, t) => {
+    out.push(...stepThread(state, t, ctx));
+    for (const index of committable(state, t)) {
+      const next = cloneState(state);
+      const entry = next.threads[t]!.buffer[index]!;
+      const step: TraceStep = {
+        thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: `(store becomes visible)`,
+        anchor: anchorOfOp(ctx, entry.op), commit: true,
+        location: entry.loc === LIST_LOCATION ? 'list links' : locationName(next, entry.loc), access: 'write',
+      };
+      try {
+        commit(next, t, index);
+        out.push({ state: next, steps: [step] });
+      } catch (error) {
+        if (!(error instanceof ViolationError)) throw error;
+        out.push({ state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } });
+      }
+    }
+    for (const d of thread.deferred) {
+      const next = cloneState(state);
+      performDeferred(next, t, d.reg);
+      out.push({ state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] });
+    }
+  });
+  return out;
+}
+
+function anchorOfOp(ctx: WorldContext, ref: string): Anchor {
+  const [fn, id] = ref.split('#');
+  const program: FunctionProgram | undefined = ctx.scenario.functions.get(fn ?? '');
+  return program?.ops[Number(id)]?.anchor ?? { file: '?', origin: 'model' };
+}
+
+function stuck(state: SimState, ctx: WorldContext): boolean {
+  const unfinished = state.threads.some((t) => t.status !== 'done');
+  return unfinished && state.threads.every((_, i) => !mayRun(state, i, ctx) || stepThread(state, i, ctx).length === 0);
+}
+
+function violationKey(v: { kind: string; anchor: Anchor; message: string }, reordered: boolean): string {
+  return `${v.kind}|${v.anchor.file}|${v.anchor.newLine ?? v.anchor.oldLine}|${v.message.replace(/\d+/g, 'N')}|${reordered}`;
+}
+
+function traceOf(nodes: Node[], index: number, last: TraceStep[]): TraceStep[] {
+  const chunks: TraceStep[][] = [last];
+  for (let i = index; i > 0; i = nodes[i]!.parent) chunks.push(nodes[i]!.steps);
+  return chunks.reverse().flat();
+}
+
+export function explore(scenario: Scenario, options: ExploreOptions): Exploration {
+  const { state: init, ctx } = initialState(scenario);
+  const reduce = options.reduce ?? true;
+  if (!reduce) ctx.moduleSteps = true;
+  const visited = new Map<string, number>([[stateKey(init), 0]]);
+  const nodes: Node[] = [{ parent: -1, steps: [] }];
+  const states: (SimState | undefined)[] = [init];
+  const violations = new Map<string, Violation>();
+  const finals: SimState[] = [];
+  const started = options.now?.() ?? 0;
+  let transitions = 0;
+  let stoppedBy: Coverage['stoppedBy'];
+  let head = 0;
+
+  const record = (index: number, outcome: Outcome): void => {
+    const v = outcome.violation!;
+    const reordered = outcome.state.reorderSeen;
+    const key = violationKey(v, reordered);
+    if (violations.has(key)) return;
+    const trace = traceOf(nodes, index, outcome.steps);
+    const actors = [...new Set(trace.map((s) => s.actor))];
+    violations.set(key, {
+      kind: v.kind, message: v.message, anchor: v.anchor, function: v.function, actors, reordered, trace,
+      involves: [...new Map(trace.map((s) => [`${s.anchor.file}:${s.anchor.newLine}`, s.anchor])).values()],
+    });
+  };
+
+  while (head < states.length) {
+    if (states.length > options.maxStates) {
+      stoppedBy = 'states';
+      break;
+    }
+    if (options.maxMillis !== undefined && options.now && options.now() - started > options.maxMillis) {
+      stoppedBy = 'time';
+      break;
+    }
+    const index = head;
+    const state = states[head]!;
+    head += 1;
+    const next = successors(state, ctx);
+    if (next.length === 0) {
+      if (stuck(state, ctx)) {
+        const blocked = state.threads.map((t, i) => (t.status !== 'done' ? actorName(ctx, i) : undefined)).filter((x) => x);
+        const waiting = state.threads.flatMap((t, i) => {
+          const frame = t.frames[t.frames.length - 1];
+          const fn = frame ? ctx.scenario.functions.get(frame.fn) : undefined;
+          const op = fn?.ops[frame!.pc];
+          return op ? [{ thread: i, actor: actorName(ctx, i), function: fn!.name, text: op.text, anchor: op.anchor, note: 'waits' }] : [];
+        });
+        const anchor = waiting[0]?.anchor ?? { file: '?', origin: 'model' as const };
+        record(index, { state, steps: waiting, violation: { kind: 'deadlock', message: `${blocked.join(' and ')} wait forever`, anchor, function: waiting[0]?.function ?? '' } });
+      } else {
+        finals.push(state);
+      }
+      continue;
+    }
+    for (const outcome of next) {
+      transitions += 1;
+      if (outcome.violation) {
+        record(index, outcome);
+        continue;
+      }
+      const key = stateKey(outcome.state);
+      if (visited.has(key)) continue;
+      visited.set(key, states.length);
+      states.push(outcome.state);
+      nodes.push({ parent: index, steps: outcome.steps });
+    }
+    // Keep memory bounded: explored states are only needed for their parent links.
+    states[index] = undefined;
+  }
+
+  const coverage: Coverage = { states: visited.size, transitions, maxDepth: depthOf(nodes) };
+  if (stoppedBy) coverage.stoppedBy = stoppedBy;
+  const actors = [...(scenario.setup ? [scenario.setup.name] : []), ...scenario.actors.map((a) => a.name)];
+  return {
+    verdict: {
+      scenario: scenario.name,
+      actors,
+      status: stoppedBy ? 'incomplete' : 'complete',
+      coverage,
+      violations: [...violations.values()],
+      notes: scenario.notes,
+    },
+    finals,
+  };
+}
+
+function depthOf(nodes: Node[]): number {
+  let max = 0;
+  const depth: number[] = [0];
+  for (let i = 1; i < nodes.length; i += 1) {
+    depth[i] = depth[nodes[i]!.parent]! + 1;
+    if (depth[i]! > max) max = depth[i]!;
+  }
+  return max;
+}

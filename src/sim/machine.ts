@@ -1,0 +1,744 @@
+import type { Anchor, FunctionProgram, Op, OpOf } from '../model/program.js';
+import type { TraceStep } from '../model/verdict.js';
+import { SLEEPING_CALLS } from '../extract/kernel-api.js';
+import { evaluate, locationOf } from './evaluate.js';
+import { accessKeys, lockName } from './locksets.js';
+import type { ArgSpec } from './scenario.js';
+import {
+  cloneState, type Frame, NULL, objectOf, pointerTo, type SimState, truth, UNKNOWN, type Value,
+} from './state.js';
+import {
+  applyListChange, checkLive, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
+  LIST_LOCATION, type ListChange, listOf, listView, locationName, objectIdOf, readMemory, ViolationError,
+  type WorldContext, writeCommitted,
+} from './world.js';
+
+/**
+ * What one thread does in one step: it runs operations until it has done one that another thread
+ * could tell apart (a visible operation: memory, locks, lists, allocation), then stops before the
+ * next visible one. Operations on registers alone commute with everything, so interleaving them
+ * separately would only multiply states: this is the reduction that merges invisible steps.
+ */
+
+export interface Outcome {
+  state: SimState;
+  steps: TraceStep[];
+  violation?: Fault & { anchor: Anchor; function: string };
+}
+
+/** Intrinsics the built-in models use to ask for nondeterminism. */
+const ANY_PAGE = '__kreview_any_page';
+
+const MAX_OPS_PER_STEP = 400;
+
+interface Work {
+  state: SimState;
+  steps: TraceStep[];
+  visibleDone: boolean;
+  count: number;
+}
+
+function currentOp(state: SimState, thread: number, ctx: WorldContext): { fn: FunctionProgram; op: Op; frame: Frame } | undefined {
+  const frames = state.threads[thread]!.frames;
+  const frame = frames[frames.length - 1];
+  if (!frame) return undefined;
+  const fn = ctx.scenario.functions.get(frame.fn)!;
+  return { fn, op: fn.ops[frame.pc]!, frame };
+}
+
+const VISIBLE_KINDS = new Set(['load', 'store', 'list', 'lock', 'alloc', 'free', 'pageref', 'barrier', 'bug', 'spawn']);
+
+/** An access to memory that a lock this thread holds protects everywhere: nobody else can see it. */
+function isProtected(op: Op, held: readonly string[], ctx: WorldContext): boolean {
+  const keys = accessKeys(op);
+  return keys.length > 0 && keys.every((key) => [...(ctx.protection.get(key) ?? [])].some((lock) => held.includes(lock)));
+}
+
+function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonly string[]): boolean {
+  if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, ctx)) return true;
+  return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop';
+}
+
+export function actorName(ctx: WorldContext, thread: number): string {
+  const actors = ctx.scenario.setup ? [ctx.scenario.setup, ...ctx.scenario.actors] : ctx.scenario.actors;
+  return actors[thread]?.name ?? `thread${thread}`;
+}
+
+function scriptOf(ctx: WorldContext, thread: number) {
+  const actors = ctx.scenario.setup ? [ctx.scenario.setup, ...ctx.scenario.actors] : ctx.scenario.actors;
+  return actors[thread]!;
+}
+
+/** Whether `thread` may run at all: others wait until the setup actor is done. */
+export function mayRun(state: SimState, thread: number, ctx: WorldContext): boolean {
+  const t = state.threads[thread]!;
+  if (t.status === 'done') return false;
+  return !ctx.scenario.setup || thread === 0 || state.threads[0]!.status === 'done';
+}
+
+/** All outcomes of one step of `thread` from `state`; empty when the thread cannot move. */
+export function stepThread(state: SimState, thread: number, ctx: WorldContext): Outcome[] {
+  if (!mayRun(state, thread, ctx)) return [];
+  const results: Outcome[] = [];
+  const finish = (outcome: Outcome): void => {
+    pruneDead(outcome.state, thread, ctx);
+    results.push(outcome);
+  };
+  const work: Work[] = [{ state: cloneState(state), steps: [], visibleDone: false, count: 0 }];
+  while (work.length > 0) {
+    const w = work.pop()!;
+    const t = w.state.threads[thread]!;
+    if (t.frames.length === 0) {
+      if (!startNextStep(w, thread, ctx)) {
+        if (w.count > 0 || t.status === 'done') finish({ state: w.state, steps: w.steps });
+        continue;
+      }
+      if (w.state.threads[thread]!.frames.length === 0) {
+        w.visibleDone = true;
+        if (t.status === 'done') {
+          finish({ state: w.state, steps: w.steps });
+          continue;
+        }
+      }
+      w.count += 1;
+      work.push(w);
+      continue;
+    }
+    const current = currentOp(w.state, thread, ctx)!;
+    const visible = isVisible(current.op, current.fn, ctx, t.held);
+    if ((w.visibleDone && visible) || w.count >= MAX_OPS_PER_STEP) {
+      finish({ state: w.state, steps: w.steps });
+      continue;
+    }
+    if (!enabled(w.state, thread, current.op, current.fn, ctx)) {
+      if (w.count > 0) finish({ state: w.state, steps: w.steps });
+      continue;
+    }
+    let forks: Fork[];
+    try {
+      forks = execute(w.state, thread, current, ctx);
+    } catch (error) {
+      if (!(error instanceof ViolationError)) throw error;
+      finish({
+        state: w.state,
+        steps: [...w.steps, traceStep(w.state, thread, current.fn, current.op, ctx, error.fault.message)],
+        violation: { ...error.fault, anchor: current.op.anchor, function: current.fn.name },
+      });
+      continue;
+    }
+    for (const fork of forks) {
+      const steps = fork.step ? [...w.steps, fork.step] : w.steps;
+      if (fork.violation) {
+        finish({ state: fork.state, steps, violation: { ...fork.violation, anchor: current.op.anchor, function: current.fn.name } });
+        continue;
+      }
+      work.push({ state: fork.state, steps, visibleDone: w.visibleDone || visible, count: w.count + 1 });
+    }
+  }
+  return results;
+}
+
+/** Drops registers no operation will read again, so equal futures make equal states. */
+function pruneDead(state: SimState, thread: number, ctx: WorldContext): void {
+  for (const frame of state.threads[thread]!.frames) {
+    const live = ctx.liveness.get(frame.fn)?.[frame.pc];
+    if (!live) continue;
+    for (const reg of Object.keys(frame.regs)) if (!live.has(reg)) delete frame.regs[reg];
+  }
+}
+
+/** Starts the actor's next script step; false when the script is over. */
+function startNextStep(w: Work, thread: number, ctx: WorldContext): boolean {
+  const t = w.state.threads[thread]!;
+  const actor = scriptOf(ctx, thread);
+  const step = actor.script[t.step];
+  if (!step) {
+    t.status = 'done';
+    return false;
+  }
+  t.step += 1;
+  if (step.do === 'unload') {
+    w.state.module = 'gone';
+    w.steps.push({
+      thread, actor: actor.name, function: 'module unload', text: 'module text and data freed',
+      anchor: { file: 'kernel/module.c', origin: 'model' }, note: 'every function of the module is gone from here on',
+    });
+    return true;
+  }
+  const fn = ctx.scenario.functions.get(step.fn);
+  if (!fn) return true;
+  const frame: Frame = { fn: fn.name, pc: fn.entry, regs: {}, taken: [] };
+  fn.params.forEach((param, i) => {
+    frame.regs[param.name] = bindArg(w.state, step.args[i], param.type, ctx, thread);
+  });
+  t.frames.push(frame);
+  return true;
+}
+
+function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: WorldContext, thread: number): Value {
+  if (!spec) return UNKNOWN;
+  switch (spec.kind) {
+    case 'value':
+      return spec.value;
+    case 'unknown':
+      return type.includes('*') ? newObject(state, baseType(type), scriptOf(ctx, thread).device, false) : UNKNOWN;
+    case 'device-core': {
+      const found = state.objects.findIndex((o) => o.kind === 'device' && o.device === spec.device);
+      return found >= 0 ? pointerTo(found) : UNKNOWN;
+    }
+    case 'device-object': {
+      const found = state.objects.findIndex((o, i) => i > 0 && o.kind === 'object' && o.device === spec.device && o.type === spec.type && o.live);
+      return found >= 0 ? pointerTo(found) : newObject(state, spec.type, spec.device, false);
+    }
+  }
+}
+
+const baseType = (type: string): string => type.replace(/\*/g, '').replace(/\bconst\b/g, '').trim();
+
+/** A fresh object; freed objects' slots are handed out again first, as an allocator would. */
+export function newObject(state: SimState, type: string, device: number, zeroed: boolean): Value {
+  const reuse = state.objects.findIndex((o) => o.kind === 'object' && !o.live);
+  const object = { kind: 'object' as const, type, live: true, fields: {}, device, zeroed };
+  if (reuse >= 0) {
+    state.objects[reuse] = object;
+    return pointerTo(reuse);
+  }
+  state.objects.push(object);
+  return pointerTo(state.objects.length - 1);
+}
+
+function materializer(state: SimState, thread: number, fn: FunctionProgram, ctx: WorldContext): (name: string) => Value {
+  return (name) => {
+    const declared = [...fn.locals, ...fn.params].find((l) => l.name === name);
+    if (declared && /\*/.test(declared.type + (fn.locals.find((l) => l.name === name) ? '' : ''))) {
+      return newObject(state, baseType(declared.type), deviceOf(state, thread, ctx), false);
+    }
+    if (declared?.type.startsWith('struct') && fn.locals.some((l) => l.name === name)) {
+      return newObject(state, baseType(declared.type), deviceOf(state, thread, ctx), false);
+    }
+    return UNKNOWN;
+  };
+}
+
+function deviceOf(_state: SimState, thread: number, ctx: WorldContext): number {
+  return scriptOf(ctx, thread).device;
+}
+
+/** Whether the operation can run now; a lock held by another thread, or an unflushed buffer before a release, waits. */
+function enabled(state: SimState, thread: number, op: Op, fn: FunctionProgram, ctx: WorldContext): boolean {
+  const t = state.threads[thread]!;
+  const frame = t.frames[t.frames.length - 1]!;
+  const materialize = (): Value => UNKNOWN;
+  if (op.kind === 'lock') {
+    if (op.action === 'release' || (op.action === 'acquire' && op.lockClass !== 'rcu') || op.action === 'try') {
+      if (op.action === 'release' && t.buffer.length > 0) return false;
+      if (op.action === 'release' && t.deferred.length > 0) return false;
+    }
+    if (op.action === 'acquire' && op.lockClass !== 'rcu') {
+      const key = lockKey(op, frame, ctx, materialize);
+      const holder = key !== undefined ? state.locks[key] : undefined;
+      if (holder !== undefined && holder !== thread) return false;
+      if (t.deferred.length > 0) return false;
+    }
+  }
+  if (op.kind === 'barrier' && op.barrier !== 'compiler' && op.barrier !== 'write' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
+  if (op.kind === 'store' && op.order === 'release' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
+  if (op.kind === 'load' && op.order === 'acquire' && t.deferred.length > 0) return false;
+  if (op.kind === 'pageref' && (op.action === 'get_unless_zero') && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
+  if (t.deferred.length > 0 && usesDeferred(op, t.deferred.map((d) => d.reg))) return false;
+  void fn;
+  return true;
+}
+
+function usesDeferred(op: Op, regs: string[]): boolean {
+  const text = JSON.stringify(op);
+  return regs.some((r) => text.includes(`"k":"temp","id":${r.slice(1)}}`));
+}
+
+function lockKey(op: OpOf<'lock'>, frame: Frame, ctx: WorldContext, materialize: (name: string) => Value): string | undefined {
+  if (op.lockClass === 'rcu') return 'rcu';
+  const value = evaluate(op.lock, frame, ctx, materialize);
+  if (!value.startsWith('@')) return undefined;
+  return op.lockClass === 'page' ? `${value.slice(1)}.PG_locked` : value.slice(1);
+}
+
+interface Fork {
+  state: SimState;
+  step?: TraceStep;
+  violation?: Fault;
+}
+
+function traceStep(state: SimState, thread: number, fn: FunctionProgram, op: Op, ctx: WorldContext, note?: string, extra: Partial<TraceStep> = {}): TraceStep {
+  const step: TraceStep = { thread, actor: actorName(ctx, thread), function: fn.name, text: op.text, anchor: op.anchor, ...extra };
+  if (note) step.note = note;
+  void state;
+  return step;
+}
+
+const TRACED = new Set(['load', 'store', 'list', 'lock', 'alloc', 'free', 'pageref', 'barrier', 'bug', 'branch', 'call', 'return', 'gap', 'spawn']);
+
+/** Executes the operation; may fork the state for nondeterministic outcomes. */
+function execute(state: SimState, thread: number, current: { fn: FunctionProgram; op: Op; frame: Frame }, ctx: WorldContext): Fork[] {
+  const { fn, op, frame } = current;
+  const t = state.threads[thread]!;
+  const materialize = materializer(state, thread, fn, ctx);
+  const value = (e: Parameters<typeof evaluate>[0]): Value => evaluate(e, frame, ctx, materialize);
+  const next = (s: SimState, target = op.succ[0]): void => {
+    const f = s.threads[thread]!.frames[s.threads[thread]!.frames.length - 1]!;
+    f.pc = target ?? f.pc;
+  };
+  const step = (extra: Partial<TraceStep> = {}, note?: string): TraceStep | undefined =>
+    TRACED.has(op.kind) ? traceStep(state, thread, fn, op, ctx, note, extra) : undefined;
+  const single = (extra: Partial<TraceStep> = {}, note?: string): Fork[] => {
+    next(state);
+    const s = step(extra, note);
+    return [s ? { state, step: s } : { state }];
+  };
+
+  if (ctx.scenario.moduleFunctions.has(fn.name) && state.module === 'gone') {
+    fault('use-after-free', `${fn.name} runs after the module was unloaded: its code is gone`);
+  }
+
+  switch (op.kind) {
+    case 'nop':
+    case 'jump':
+      return single();
+    case 'gap':
+      return single({}, 'lines the patch does not show: treated as code with no synchronisation');
+    case 'assign': {
+      const v = value(op.value);
+      frame.regs[op.local] = v;
+      const declared = fn.locals.find((l) => l.name === op.local);
+      const target = objectOf(v);
+      if (declared && target !== undefined && state.objects[target]?.kind === 'object' && state.objects[target]!.type === '') {
+        state.objects[target]!.type = baseType(declared.type);
+      }
+      return single();
+    }
+    case 'branch': {
+      const v = value(op.cond);
+      const taken = truth(v);
+      if (taken !== undefined) {
+        next(state, op.succ[taken ? 0 : 1]);
+        return [{ state, step: traceStep(state, thread, fn, op, ctx, undefined, { decision: taken }) }];
+      }
+      const other = cloneState(state);
+      next(state, op.succ[0]);
+      next(other, op.succ[1]);
+      return [
+        { state, step: traceStep(state, thread, fn, op, ctx, undefined, { decision: true }) },
+        { state: other, step: traceStep(other, thread, fn, op, ctx, undefined, { decision: false }) },
+      ];
+    }
+    case 'load': {
+      const location = locationOf(op.source, frame, ctx, materialize);
+      if (location === undefined) {
+        frame.regs[`t${op.dest}`] = UNKNOWN;
+        return single();
+      }
+      checkLive(state, location, 'read');
+      noteObservation(state, thread, location, op);
+      const forks: Fork[] = [];
+      if (ctx.scenario.deferLoads && op.order !== 'acquire') {
+        const deferred = cloneState(state);
+        const dt = deferred.threads[thread]!;
+        dt.deferred.push({ reg: `t${op.dest}`, loc: location, op: `${fn.name}#${op.id}` });
+        next(deferred);
+        forks.push({ state: deferred, step: traceStep(deferred, thread, fn, op, ctx, 'load issued, satisfied later', { location: locationName(state, location), access: 'read' }) });
+      }
+      for (const d of t.deferred.filter((x) => x.loc === location)) performDeferred(state, thread, d.reg);
+      const v = readMemory(state, thread, location);
+      frame.regs[`t${op.dest}`] = v;
+      next(state);
+      forks.unshift({ state, step: traceStep(state, thread, fn, op, ctx, undefined, { location: locationName(state, location), access: 'read' }) });
+      return forks;
+    }
+    case 'store': {
+      const v = value(op.value);
+      const location = locationOf(op.target, frame, ctx, materialize);
+      if (location === undefined) return single();
+      checkLive(state, location, 'write');
+      for (const d of t.deferred.filter((x) => x.loc === location)) performDeferred(state, thread, d.reg);
+      store(state, thread, location, v, `${fn.name}#${op.id}`, ctx, isProtected(op, t.held, ctx));
+      return single({ location: locationName(state, location), access: 'write' });
+    }
+    case 'barrier': {
+      if (op.barrier === 'write' && t.buffer.length > 0) {
+        t.buffer.push({ loc: '|', value: '', op: `${fn.name}#${op.id}`, fenced: false });
+      }
+      if (op.barrier === 'read' || op.barrier === 'full') {
+        for (const d of [...t.deferred]) performDeferred(state, thread, d.reg);
+      }
+      return single();
+    }
+    case 'lock':
+      return executeLock(state, thread, fn, op, frame, ctx, materialize, single);
+    case 'list':
+      return executeList(state, thread, fn, op, frame, ctx, materialize, single, value);
+    case 'alloc':
+      return executeAlloc(state, thread, fn, op, frame, ctx, next, step);
+    case 'free': {
+      const target = value(op.target);
+      freeValue(state, target);
+      return single({ location: target.startsWith('@') ? locationName(state, target.slice(1)) : undefined, access: 'write' });
+    }
+    case 'pageref':
+      return executePageRef(state, thread, op, frame, value, single);
+    case 'bug':
+      if (op.level === 'bug') fault('bug', `${op.api} reached`);
+      return single({}, `${op.api} fires`);
+    case 'spawn':
+      frame.regs[`t${op.dest}`] = UNKNOWN;
+      return single();
+    case 'call':
+      return executeCall(state, thread, fn, op, frame, ctx, value, next, single);
+    case 'return':
+      return executeReturn(state, thread, fn, op, frame, ctx, value);
+  }
+}
+
+/** A load that sees an older value than a store another CPU made earlier: the reordering became observable. */
+function noteObservation(state: SimState, thread: number, location: string, op: Op): void {
+  if (state.reorderSeen) return;
+  state.threads.forEach((other, i) => {
+    if (i === thread) return;
+    if (other.buffer.some((p) => p.loc === location && p.overtakenBy !== undefined)) {
+      state.reorderSeen = true;
+      void op;
+    }
+  });
+}
+
+/** Whether this thread's stores may sit in a store buffer: not the setup, which runs alone. */
+function buffers(thread: number, ctx: WorldContext): boolean {
+  return ctx.scenario.relaxedStores && !(ctx.scenario.setup && thread === 0);
+}
+
+function store(state: SimState, thread: number, location: string, v: Value, opRef: string, ctx: WorldContext, hidden: boolean): void {
+  if (buffers(thread, ctx) && !hidden) {
+    state.threads[thread]!.buffer.push({ loc: location, value: v, op: opRef, fenced: false });
+    return;
+  }
+  writeCommitted(state, location, v);
+}
+
+export function performDeferred(state: SimState, thread: number, reg: string): void {
+  const t = state.threads[thread]!;
+  const index = t.deferred.findIndex((d) => d.reg === reg);
+  if (index < 0) return;
+  const [d] = t.deferred.splice(index, 1);
+  const frame = t.frames[t.frames.length - 1];
+  if (frame) frame.regs[d!.reg] = readMemory(state, thread, d!.loc);
+}
+
+/** Buffered entries of `thread` that may become visible now: the oldest per location, none past a fence. */
+export function committable(state: SimState, thread: number): number[] {
+  const buffer = state.threads[thread]!.buffer;
+  const seen = new Set<string>();
+  const result: number[] = [];
+  for (let i = 0; i < buffer.length; i += 1) {
+    const entry = buffer[i]!;
+    if (entry.loc === '|') break;
+    if (!seen.has(entry.loc)) result.push(i);
+    seen.add(entry.loc);
+  }
+  return result;
+}
+
+/** Makes buffered entry `index` of `thread` visible to every CPU. */
+export function commit(state: SimState, thread: number, index: number): { location: string; op: string } {
+  const t = state.threads[thread]!;
+  const [entry] = t.buffer.splice(index, 1);
+  for (let i = 0; i < index; i += 1) {
+    if (t.buffer[i]!.loc !== '|' && t.buffer[i]!.loc !== entry!.loc) t.buffer[i]!.overtakenBy ??= entry!.op;
+  }
+  while (t.buffer[0]?.loc === '|') t.buffer.shift();
+  if (entry!.loc === LIST_LOCATION) {
+    applyListChange(state, state.lists, decodeListChange(entry!.value));
+  } else {
+    writeCommitted(state, entry!.loc, entry!.value);
+  }
+  return { location: entry!.loc, op: entry!.op };
+}
+
+function executeLock(
+  state: SimState, thread: number, fn: FunctionProgram, op: OpOf<'lock'>, frame: Frame, ctx: WorldContext,
+  materialize: (name: string) => Value, single: (extra?: Partial<TraceStep>, note?: string) => Fork[],
+): Fork[] {
+  const key = lockKey(op, frame, ctx, materialize);
+  const t = state.threads[thread]!;
+  if (op.sleeps && holdsSpinlock(state, thread)) {
+    fault('sleep-in-atomic', `${op.api} may sleep, but ${heldSpinlocks(state, thread)} is held`);
+  }
+  if (key === undefined || op.action === 'init') {
+    if (op.dest !== undefined) frame.regs[`t${op.dest}`] = '1';
+    return single();
+  }
+  if (op.lockClass === 'rcu') {
+    if (op.action === 'acquire') frame.taken.push(key);
+    else frame.taken.splice(frame.taken.lastIndexOf(key), 1);
+    return single();
+  }
+  const lockLabel = locationName(state, key.replace(/\.PG_locked$/, '')) + (key.endsWith('.PG_locked') ? ' page lock' : '');
+  const staticName = lockName(op.lock) ?? key;
+  const holder = state.locks[key];
+  if (op.action === 'acquire') {
+    if (holder === thread) fault('deadlock', `${op.api} of ${lockLabel}, which this thread already holds: it waits for itself`);
+    state.locks[key] = thread;
+    state.lockKinds[key] = op.lockClass;
+    frame.taken.push(key);
+    t.held.push(staticName);
+    return single({ location: lockLabel });
+  }
+  if (op.action === 'try') {
+    const free = holder === undefined;
+    if (free) {
+      state.locks[key] = thread;
+      state.lockKinds[key] = op.lockClass;
+      frame.taken.push(key);
+      t.held.push(staticName);
+    }
+    frame.regs[`t${op.dest}`] = free ? '1' : '0';
+    return single({ location: lockLabel }, free ? 'acquired' : 'busy');
+  }
+  if (holder !== thread) {
+    fault('bad-unlock', holder === undefined ? `${op.api} of ${lockLabel}, which is not locked` : `${op.api} of ${lockLabel}, held by another thread`);
+  }
+  delete state.locks[key];
+  const heldAt = t.held.lastIndexOf(staticName);
+  if (heldAt >= 0) t.held.splice(heldAt, 1);
+  const index = frame.taken.lastIndexOf(key);
+  if (index >= 0) frame.taken.splice(index, 1);
+  else for (const f of t.frames) { const i = f.taken.lastIndexOf(key); if (i >= 0) { f.taken.splice(i, 1); break; } }
+  return single({ location: lockLabel });
+}
+
+function holdsSpinlock(state: SimState, thread: number): boolean {
+  return Object.entries(state.locks).some(([key, holder]) => holder === thread && (state.lockKinds[key] === 'spinlock' || state.lockKinds[key] === 'rwlock'));
+}
+
+function heldSpinlocks(state: SimState, thread: number): string {
+  return Object.entries(state.locks)
+    .filter(([key, holder]) => holder === thread && (state.lockKinds[key] === 'spinlock' || state.lockKinds[key] === 'rwlock'))
+    .map(([key]) => locationName(state, key)).join(', ');
+}
+
+function executeList(
+  state: SimState, thread: number, fn: FunctionProgram, op: OpOf<'list'>, frame: Frame, ctx: WorldContext,
+  materialize: (name: string) => Value, single: (extra?: Partial<TraceStep>, note?: string) => Fork[], value: (e: Parameters<typeof evaluate>[0]) => Value,
+): Fork[] {
+  const entryValue = op.entry ? value(op.entry) : UNKNOWN;
+  const headValue = op.head ? value(op.head) : UNKNOWN;
+  const entry = entryValue.startsWith('@') ? entryValue.slice(1) : undefined;
+  const head = headValue.startsWith('@') ? headValue.slice(1) : undefined;
+  const view = listView(state, thread);
+  const setDest = (v: Value): void => {
+    if (op.dest !== undefined) frame.regs[`t${op.dest}`] = v;
+  };
+  switch (op.action) {
+    case 'init':
+      if (head !== undefined) {
+        checkLive(state, head, 'list');
+        state.lists[head] = [];
+        const device = scriptOf(ctx, thread).device;
+        if (device >= 0 && /probe/.test(scriptOf(ctx, thread).name)) state.deviceLists[head] = device;
+      }
+      return single({ location: head ? locationName(state, head) : undefined, access: 'write' });
+    case 'empty':
+      setDest(head === undefined ? UNKNOWN : (view[head]?.length ?? 0) === 0 ? '1' : '0');
+      return single({ location: head ? locationName(state, head) : undefined, access: 'read' });
+    case 'first_entry':
+    case 'iter_first': {
+      const first = head !== undefined ? view[head]?.[0] : undefined;
+      setDest(first !== undefined ? containerOf(first) : head === undefined ? UNKNOWN : NULL);
+      if (head !== undefined) noteObservation(state, thread, LIST_LOCATION, op);
+      return single({ location: head ? locationName(state, head) : undefined, access: 'read' });
+    }
+    case 'iter_next': {
+      const entries = head !== undefined ? view[head] ?? [] : [];
+      const at = entry !== undefined ? entries.findIndex((e) => objectIdOf(e) === objectIdOf(entry)) : -1;
+      const following = at >= 0 ? entries[at + 1] : undefined;
+      setDest(following !== undefined ? containerOf(following) : NULL);
+      return single({ access: 'read' });
+    }
+    case 'splice':
+      return single();
+    default:
+      break;
+  }
+  if (entry === undefined) return single();
+  checkLive(state, entry, 'list');
+  if (op.action === 'add' || op.action === 'add_tail' || op.action === 'move' || op.action === 'move_tail') {
+    if (head === undefined) return single();
+    if (op.action === 'move' || op.action === 'move_tail') listChange(state, thread, { op: 'del', entry }, view, ctx, op);
+    checkOwner(state, entry, head);
+    listChange(state, thread, { op: 'add', entry, head, tail: op.action.endsWith('tail') }, listView(state, thread), ctx, op);
+    return single({ location: `${locationName(state, entry)} (onto ${locationName(state, head)})`, access: 'write' });
+  }
+  noteObservation(state, thread, LIST_LOCATION, op);
+  const from = listOf(view, entry);
+  listChange(state, thread, { op: 'del', entry }, view, ctx, op);
+  return single({ location: `${locationName(state, entry)}${from ? ` (off ${locationName(state, from)})` : ''}`, access: 'write' });
+}
+
+/** A page of one device put on another device's balloon list. */
+function checkOwner(state: SimState, entry: string, head: string): void {
+  const device = state.deviceLists[head];
+  if (device === undefined) return;
+  const page = String(objectIdOf(entry));
+  const owner = state.pageOwner[page];
+  if (owner === undefined) {
+    state.pageOwner[page] = device;
+    return;
+  }
+  if (owner !== device) {
+    fault('wrong-device', `${locationName(state, page)} of device ${owner} is put on the balloon list of device ${device}`);
+  }
+}
+
+function listChange(state: SimState, thread: number, change: ListChange, view: Record<string, string[]>, ctx: WorldContext, op: Op): void {
+  // Check against what this CPU sees now, as CONFIG_DEBUG_LIST would at the call.
+  applyListChange(state, structuredClone(view), change);
+  const t = state.threads[thread]!;
+  if (buffers(thread, ctx) && !isProtected(op, t.held, ctx)) {
+    const fn = t.frames[t.frames.length - 1]!.fn;
+    t.buffer.push({ loc: LIST_LOCATION, value: encodeListChange(change), op: `${fn}#${op.id}`, fenced: false });
+  } else {
+    applyListChange(state, state.lists, change);
+  }
+}
+
+function executeAlloc(
+  state: SimState, thread: number, fn: FunctionProgram, op: OpOf<'alloc'>, frame: Frame, ctx: WorldContext,
+  next: (s: SimState, target?: number) => void, step: (extra?: Partial<TraceStep>, note?: string) => TraceStep | undefined,
+): Fork[] {
+  if (op.sleeps && holdsSpinlock(state, thread)) {
+    fault('sleep-in-atomic', `${op.api} with ${op.flags.join('|') || 'sleeping flags'} may sleep, but ${heldSpinlocks(state, thread)} is held`);
+  }
+  const failed = cloneState(state);
+  failed.threads[thread]!.frames[failed.threads[thread]!.frames.length - 1]!.regs[`t${op.dest}`] = NULL;
+  next(failed);
+  const forks: Fork[] = [{ state: failed, step: traceStep(failed, thread, fn, op, ctx, 'allocation fails') }];
+  if (op.what === 'page') {
+    const page = ctx.pageIds.find((id) => state.objects[id]!.fields['_state'] === 'free');
+    if (page === undefined) return forks;
+    const object = state.objects[page]!;
+    object.fields = { _state: 'used', _count: '1', mapping: NULL };
+    frame.regs[`t${op.dest}`] = pointerTo(page);
+  } else {
+    frame.regs[`t${op.dest}`] = newObject(state, '', scriptOf(ctx, thread).device, op.api.includes('z'));
+  }
+  next(state);
+  const s = step({}, undefined);
+  forks.unshift(s ? { state, step: s } : { state });
+  return forks;
+}
+
+function freeValue(state: SimState, target: Value): void {
+  const id = objectOf(target);
+  if (id === undefined) return;
+  const object = state.objects[id]!;
+  if (object.kind === 'page') {
+    dropPageRef(state, id);
+    return;
+  }
+  if (object.kind !== 'object') return;
+  if (!object.live) fault('use-after-free', `${locationName(state, String(id))} is freed twice`);
+  object.live = false;
+}
+
+function dropPageRef(state: SimState, page: number): void {
+  const object = state.objects[page]!;
+  if (object.fields['_state'] === 'free') fault('use-after-free', `${locationName(state, String(page))} is freed again after it went back to the allocator`);
+  const count = Number(object.fields['_count'] ?? '1') - 1;
+  object.fields['_count'] = String(Math.max(0, count));
+  if (count > 0) return;
+  const onList = listOf(state.lists, `${page}.lru`);
+  if (onList !== undefined) fault('list-corruption', `${locationName(state, String(page))} is freed while still on ${locationName(state, onList)}`);
+  const mapping = committedValue(state, `${page}.mapping`);
+  if (mapping !== NULL && mapping !== UNKNOWN) fault('stale-mapping', `${locationName(state, String(page))} is freed with page->mapping still set`);
+  object.fields = { _state: 'free', _count: '0', mapping: NULL };
+  delete state.pageOwner[String(page)];
+}
+
+function executePageRef(
+  state: SimState, thread: number, op: OpOf<'pageref'>, frame: Frame, value: (e: Parameters<typeof evaluate>[0]) => Value,
+  single: (extra?: Partial<TraceStep>, note?: string) => Fork[],
+): Fork[] {
+  const page = objectOf(value(op.page));
+  const object = page !== undefined ? state.objects[page] : undefined;
+  if (page === undefined || object?.kind !== 'page') {
+    if (op.dest !== undefined) frame.regs[`t${op.dest}`] = UNKNOWN;
+    return single();
+  }
+  const count = Number(object.fields['_count'] ?? '0');
+  switch (op.action) {
+    case 'count':
+      frame.regs[`t${op.dest}`] = String(count);
+      return single({ location: `${locationName(state, String(page))} refcount`, access: 'read' });
+    case 'get':
+      object.fields['_count'] = String(count + 1);
+      return single({ location: `${locationName(state, String(page))} refcount`, access: 'write' });
+    case 'get_unless_zero':
+      if (count > 0) object.fields['_count'] = String(count + 1);
+      frame.regs[`t${op.dest}`] = count > 0 ? '1' : '0';
+      return single({ location: `${locationName(state, String(page))} refcount`, access: 'write' });
+    case 'put':
+      dropPageRef(state, page);
+      return single({ location: `${locationName(state, String(page))} refcount`, access: 'write' });
+  }
+}
+
+function executeCall(
+  state: SimState, thread: number, fn: FunctionProgram, op: OpOf<'call'>, frame: Frame, ctx: WorldContext,
+  value: (e: Parameters<typeof evaluate>[0]) => Value, next: (s: SimState, target?: number) => void,
+  single: (extra?: Partial<TraceStep>, note?: string) => Fork[],
+): Fork[] {
+  const args = op.args.map(value);
+  const target = op.callee ?? (op.target ? value(op.target) : UNKNOWN);
+  const name = target.startsWith('&') ? target.slice(1) : op.callee;
+  if (name === ANY_PAGE && op.dest !== undefined) {
+    return ctx.pageIds.map((page, i) => {
+      const s = i === ctx.pageIds.length - 1 ? state : cloneState(state);
+      const f = s.threads[thread]!.frames[s.threads[thread]!.frames.length - 1]!;
+      f.regs[`t${op.dest}`] = pointerTo(page);
+      next(s);
+      return { state: s, step: traceStep(s, thread, fn, op, ctx, `picks page${page}`) };
+    });
+  }
+  if (name && SLEEPING_CALLS.has(name) && holdsSpinlock(state, thread)) {
+    fault('sleep-in-atomic', `${name} may sleep, but ${heldSpinlocks(state, thread)} is held`);
+  }
+  const callee = name ? ctx.scenario.functions.get(name) : undefined;
+  if (!callee) {
+    if (op.dest !== undefined) frame.regs[`t${op.dest}`] = UNKNOWN;
+    return single();
+  }
+  if (ctx.scenario.moduleFunctions.has(callee.name) && state.module === 'gone') {
+    fault('use-after-free', `call into ${callee.name} after the module was unloaded`);
+  }
+  const calleeFrame: Frame = { fn: callee.name, pc: callee.entry, regs: {}, taken: [] };
+  if (op.dest !== undefined) calleeFrame.dest = `t${op.dest}`;
+  callee.params.forEach((param, i) => {
+    calleeFrame.regs[param.name] = args[i] ?? UNKNOWN;
+  });
+  next(state);
+  state.threads[thread]!.frames.push(calleeFrame);
+  return [{ state, step: traceStep(state, thread, fn, op, ctx, `calls ${callee.name}`) }];
+}
+
+function executeReturn(
+  state: SimState, thread: number, fn: FunctionProgram, op: OpOf<'return'>, frame: Frame, ctx: WorldContext,
+  value: (e: Parameters<typeof evaluate>[0]) => Value,
+): Fork[] {
+  const result = op.value ? value(op.value) : UNKNOWN;
+  const t = state.threads[thread]!;
+  if (frame.taken.length > 0) {
+    const held = frame.taken.filter((k) => k !== 'rcu').map((k) => locationName(state, k.replace(/\.PG_locked$/, '')));
+    fault('lock-leak', `${fn.name} returns with ${held.length > 0 ? held.join(', ') : 'rcu_read_lock'} held`);
+  }
+  t.frames.pop();
+  const caller = t.frames[t.frames.length - 1];
+  if (caller && frame.dest) caller.regs[frame.dest] = result;
+  return [{ state, step: traceStep(state, thread, fn, op, ctx, undefined) }];
+}

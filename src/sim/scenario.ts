@@ -1,0 +1,59 @@
+import type { FunctionProgram } from '../model/program.js';
+import type { Value } from './state.js';
+
+/**
+ * A scenario: which programs run as which threads, against which initial world. Built by
+ * `build-scenarios.ts` from how the patch registers its functions; explored by `explore.ts`.
+ */
+
+/** How a script step obtains an argument. */
+export type ArgSpec =
+  /** The device's own state object of this type, made by its probe (a fresh one if probe made none). */
+  | { kind: 'device-object'; device: number; type: string }
+  /** The bus device handed to probe and remove. */
+  | { kind: 'device-core'; device: number }
+  | { kind: 'value'; value: Value }
+  | { kind: 'unknown' };
+
+export type ScriptStep =
+  | { do: 'call'; fn: string; args: ArgSpec[] }
+  /** Module unload finished: the module's text and data are gone. */
+  | { do: 'unload' };
+
+export interface Actor {
+  /** Role as a reviewer names it: `probe`, `inflate`, `deflate`, `compaction`, `unload`, `second probe`. */
+  name: string;
+  /** Device the actor works for (objects it allocates belong to it); -1 for none. */
+  device: number;
+  script: ScriptStep[];
+}
+
+export interface GlobalInit {
+  name: string;
+  /** Struct globals (locks, ops tables) get an object; pointers and scalars a value. */
+  isObject: boolean;
+  type: string;
+  /** Designated initialisers of an ops table: field to function name. */
+  fields?: Record<string, string>;
+  lockClass?: string;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  functions: ReadonlyMap<string, FunctionProgram>;
+  /** Functions whose code is the module's: running or returning into them after unload is a violation. */
+  moduleFunctions: ReadonlySet<string>;
+  globals: readonly GlobalInit[];
+  /** Runs alone, to completion, before the other actors start. */
+  setup?: Actor;
+  actors: Actor[];
+  devices: number;
+  pages: number;
+  /** Stores may stay in a store buffer (and become visible out of order) until a barrier or release. */
+  relaxedStores: boolean;
+  /** Loads may be satisfied late, after younger accesses (litmus tests). */
+  deferLoads: boolean;
+  /** Notes on what the scenario could not model. */
+  notes: string[];
+}

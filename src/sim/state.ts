@@ -1,0 +1,121 @@
+/**
+ * The simulator's state: plain JSON-able data, so a canonical string of it is its identity for
+ * visited-state hashing, and copying it is a structured clone.
+ *
+ * Values are strings, which keeps them hashable and readable in traces:
+ *   `0` null or zero, `5` a small integer, `?` unknown, `@3` object 3, `@3.lru` the address of field
+ *   `lru` of object 3, `&name` a function.
+ */
+export type Value = string;
+
+export const NULL: Value = '0';
+export const UNKNOWN: Value = '?';
+
+export type ObjectKind = 'globals' | 'page' | 'object' | 'device';
+
+export interface HeapObject {
+  kind: ObjectKind;
+  /** The C type it was allocated or declared as, e.g. `struct virtio_balloon`. */
+  type: string;
+  live: boolean;
+  fields: Record<string, Value>;
+  /** The device (probe call) that created it; -1 for none. */
+  device: number;
+  /** Whether unset fields read as zero (kzalloc, page frames) or as unknown. */
+  zeroed: boolean;
+}
+
+export interface Frame {
+  fn: string;
+  pc: number;
+  regs: Record<string, Value>;
+  /** Register of the caller that receives the return value. */
+  dest?: string;
+  /** Locks taken in this frame and not yet released: a return with any is a lock leak. */
+  taken: string[];
+}
+
+/** A store (or list operation) executed but not yet visible to other CPUs. */
+export interface PendingStore {
+  loc: string;
+  value: Value;
+  /** Operation that issued it: `function#op`. */
+  op: string;
+  /** A `wmb()` sits before it in the buffer: it may not pass older stores. */
+  fenced: boolean;
+  /** Set when a younger store to another location became visible first. */
+  overtakenBy?: string;
+}
+
+export interface DeferredLoad {
+  reg: string;
+  loc: string;
+  op: string;
+}
+
+export type ThreadStatus = 'running' | 'done';
+
+export interface ThreadState {
+  status: ThreadStatus;
+  /** Index of the next step of the actor's script. */
+  step: number;
+  frames: Frame[];
+  buffer: PendingStore[];
+  deferred: DeferredLoad[];
+  /** Registers that live across script steps (results of calls the script saves). */
+  vars: Record<string, Value>;
+  /** Static names of the locks held (see locksets.ts), innermost last. */
+  held: string[];
+}
+
+export interface SimState {
+  threads: ThreadState[];
+  objects: HeapObject[];
+  /** List heads (as locations `obj.field`) to the entries on them, first entry first. */
+  lists: Record<string, string[]>;
+  /** Lock (a location or page object) to the thread holding it. */
+  locks: Record<string, number>;
+  /** Lock to its class, so sleeping under a spinlock can be told from sleeping under a mutex. */
+  lockKinds: Record<string, string>;
+  /** `gone` once module unload finished: running or returning into module code is then a violation. */
+  module: 'loaded' | 'gone';
+  /** List heads that belong to a device (initialised during its probe) to that device. */
+  deviceLists: Record<string, number>;
+  /** Page objects to the device whose balloon list first took them. */
+  pageOwner: Record<string, number>;
+  /** Whether some thread read a location while an older store to it was overtaken (a reordering was observed). */
+  reorderSeen: boolean;
+}
+
+/** Location of a field of an object. */
+export const loc = (object: number, field: string): string => `${object}.${field}`;
+
+export function isPointer(v: Value): boolean {
+  return v.startsWith('@');
+}
+
+/** Object id a pointer value points into, or undefined. */
+export function objectOf(v: Value): number | undefined {
+  if (!v.startsWith('@')) return undefined;
+  const dot = v.indexOf('.');
+  return Number(dot < 0 ? v.slice(1) : v.slice(1, dot));
+}
+
+export function pointerTo(object: number, field?: string): Value {
+  return field ? `@${object}.${field}` : `@${object}`;
+}
+
+/** Truth of a value: undefined when unknown. */
+export function truth(v: Value): boolean | undefined {
+  if (v === UNKNOWN) return undefined;
+  return v !== NULL;
+}
+
+export function cloneState(s: SimState): SimState {
+  return structuredClone(s);
+}
+
+/** Canonical identity of a state for the visited set. */
+export function stateKey(s: SimState): string {
+  return JSON.stringify(s);
+}

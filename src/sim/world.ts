@@ -1,0 +1,181 @@
+import type { ViolationKind } from '../model/verdict.js';
+import type { Liveness } from './liveness.js';
+import type { Protection } from './locksets.js';
+import type { Scenario } from './scenario.js';
+import { type HeapObject, NULL, type SimState, UNKNOWN, type Value } from './state.js';
+
+/**
+ * The simulated world's memory: objects, page frames, lists, and how values are read and written,
+ * with each thread's store buffer in between when stores may be reordered.
+ */
+
+export interface WorldContext {
+  scenario: Scenario;
+  /** Struct globals (locks, ops tables) to their object ids. */
+  globalObjects: ReadonlyMap<string, number>;
+  pageIds: readonly number[];
+  /** Whether every operation of a module function must be a separate step (an unload actor exists). */
+  moduleSteps: boolean;
+  /** Abstract locations to the locks that protect every concurrent access to them. */
+  protection: Protection;
+  /** Registers live before each operation, per function. */
+  liveness: ReadonlyMap<string, Liveness>;
+}
+
+export interface Fault {
+  kind: ViolationKind;
+  message: string;
+}
+
+export class ViolationError extends Error {
+  constructor(readonly fault: Fault) {
+    super(fault.message);
+  }
+}
+
+export function fault(kind: ViolationKind, message: string): never {
+  throw new ViolationError({ kind, message });
+}
+
+/** The list location every list operation of a thread is buffered under: they stay in order. */
+export const LIST_LOCATION = 'lists';
+
+export function objectIdOf(location: string): number {
+  return Number(location.split('.')[0]);
+}
+
+/** A human name for an object: `page1`, `virtio_balloon#5`. */
+export function objectName(state: SimState, id: number): string {
+  const object = state.objects[id];
+  if (!object) return `#${id}`;
+  if (object.kind === 'globals') return '';
+  if (object.kind === 'page') return `page${id}`;
+  const type = object.type.replace(/^struct\s+/, '') || 'object';
+  return `${type}#${id}`;
+}
+
+/** `3.mapping` as `page3->mapping`; `0.vb_ptr` as `vb_ptr`. */
+export function locationName(state: SimState, location: string): string {
+  if (location === LIST_LOCATION) return 'list links';
+  const [id, ...path] = location.split('.');
+  const object = objectName(state, Number(id));
+  if (!object) return path.join('.');
+  if (path.length === 0 || path[0] === '*') return object;
+  return `${object}->${path.join('.')}`;
+}
+
+export function defaultField(object: HeapObject, field: string): Value {
+  if (object.kind === 'page') return field === 'mapping' || field === '_count' || field === 'private' ? NULL : UNKNOWN;
+  return object.zeroed ? NULL : UNKNOWN;
+}
+
+/** The value a thread sees at a location: its own newest buffered store, else memory. */
+export function readMemory(state: SimState, thread: number, location: string): Value {
+  const buffer = state.threads[thread]!.buffer;
+  for (let i = buffer.length - 1; i >= 0; i -= 1) {
+    if (buffer[i]!.loc === location) return buffer[i]!.value;
+  }
+  return committedValue(state, location);
+}
+
+export function committedValue(state: SimState, location: string): Value {
+  const dot = location.indexOf('.');
+  const object = state.objects[Number(location.slice(0, dot < 0 ? undefined : dot))];
+  if (!object) return UNKNOWN;
+  const field = dot < 0 ? '*' : location.slice(dot + 1);
+  return object.fields[field] ?? defaultField(object, field);
+}
+
+export function writeCommitted(state: SimState, location: string, value: Value): void {
+  const dot = location.indexOf('.');
+  const object = state.objects[Number(location.slice(0, dot < 0 ? undefined : dot))];
+  if (!object) return;
+  object.fields[dot < 0 ? '*' : location.slice(dot + 1)] = value;
+}
+
+/** Faults when memory at `location` is gone: a freed object, or a page frame back in the allocator. */
+export function checkLive(state: SimState, location: string, access: 'read' | 'write' | 'list'): void {
+  if (location === LIST_LOCATION) return;
+  const id = objectIdOf(location);
+  const object = state.objects[id];
+  if (!object || object.kind === 'globals') return;
+  if (object.kind === 'page') {
+    if (access !== 'read' && object.fields['_state'] === 'free') {
+      fault('use-after-free', `${access === 'list' ? 'list operation on' : 'write to'} ${locationName(state, location)} after the page was freed`);
+    }
+    return;
+  }
+  if (!object.live) fault('use-after-free', `${access === 'read' ? 'read of' : 'write to'} ${locationName(state, location)} after it was freed`);
+}
+
+// ---- lists -------------------------------------------------------------------------------------
+
+export type ListChange = { op: 'add'; entry: string; head: string; tail: boolean } | { op: 'del'; entry: string };
+
+export function encodeListChange(change: ListChange): Value {
+  return change.op === 'add' ? `add ${change.entry} ${change.head} ${change.tail ? 'tail' : 'head'}` : `del ${change.entry}`;
+}
+
+export function decodeListChange(value: Value): ListChange {
+  const [op, entry, head, end] = value.split(' ');
+  return op === 'add' ? { op: 'add', entry: entry!, head: head!, tail: end === 'tail' } : { op: 'del', entry: entry! };
+}
+
+/** The list a list entry is on, if any. */
+export function listOf(lists: Record<string, string[]>, entry: string): string | undefined {
+  for (const [head, entries] of Object.entries(lists)) {
+    if (entries.includes(entry)) return head;
+  }
+  return undefined;
+}
+
+/** Applies a list change to `lists`, faulting on corruption as `CONFIG_DEBUG_LIST` would. */
+export function applyListChange(state: SimState, lists: Record<string, string[]>, change: ListChange): void {
+  const current = listOf(lists, change.entry);
+  if (change.op === 'add') {
+    if (current !== undefined) {
+      fault('list-corruption', `list_add of ${locationName(state, change.entry)}, which is still on ${locationName(state, current)}`);
+    }
+    const entries = lists[change.head] ?? [];
+    lists[change.head] = change.tail ? [...entries, change.entry] : [change.entry, ...entries];
+    return;
+  }
+  if (current === undefined) {
+    fault('list-corruption', `list_del of ${locationName(state, change.entry)}, which is not on any list (deleted twice)`);
+  }
+  lists[current] = lists[current]!.filter((e) => e !== change.entry);
+}
+
+/** The lists as a thread sees them: memory plus its own buffered list operations. */
+export function listView(state: SimState, thread: number): Record<string, string[]> {
+  const pending = state.threads[thread]!.buffer.filter((p) => p.loc === LIST_LOCATION);
+  if (pending.length === 0) return state.lists;
+  const view = structuredClone(state.lists);
+  for (const entry of pending) {
+    try {
+      applyListChange(state, view, decodeListChange(entry.value));
+    } catch {
+      // The fault shows when the buffered change commits; the view just skips it.
+    }
+  }
+  return view;
+}
+
+/** Object that contains a list entry: `3.lru` is in object 3. */
+export function containerOf(entry: string): Value {
+  return `@${objectIdOf(entry)}`;
+}
+
+// ---- values ------------------------------------------------------------------------------------
+
+const MAX_INT = 64;
+
+export function toInt(v: Value): number | undefined {
+  if (v === UNKNOWN || v.startsWith('@') || v.startsWith('&')) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export function fromInt(n: number): Value {
+  return Math.abs(n) > MAX_INT || !Number.isInteger(n) ? UNKNOWN : String(n);
+}
