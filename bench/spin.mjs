@@ -140,8 +140,14 @@ function parsePan(text) {
  *            collapse      compile pan with -DCOLLAPSE (less memory, slower)
  *            keep          keep the work directory and return its path as workDir
  *
- * Returns { states, depth, errors, compileSeconds, runSeconds, ... } or null when spin or
- * gcc is not installed (after printing why).
+ * Returns null when spin or gcc is not installed (after printing why), else
+ *   { states, depth, errors, compileSeconds, runSeconds,
+ *     firstErrorDepth, properties, transitions, stateVectorBytes, memoryMB, panSeconds,
+ *     complete, depthTooSmall, outOfMemory, model, defines, full, spinCommand }
+ * states: states stored; depth: deepest point of the search ("depth reached");
+ * firstErrorDepth: depth of the first violation found (null if none); properties: names
+ * of the violated properties (bench/promela/check.pml); compileSeconds: spin -a + gcc;
+ * runSeconds: pan, wall clock (panSeconds is pan's own figure).
  */
 export function runSpin(modelPath, options = {}) {
   const missing = missingTool();

@@ -91,10 +91,13 @@
  *   - a list is a "which list is page->lru on" field; list order is frame order
  *     (the dequeue walk visits frames in index order).
  *   - memory order is sequentially consistent.  Every store to ->mapping and ->lru in
- *     this protocol is made holding the page lock and pages_lock, every decision taken
- *     on them is re-taken under those locks, and the lockless test's three loads
+ *     this protocol is made holding the page lock (and pages_lock, except for
+ *     migratepage's balloon_page_delete() of the isolated old page), every decision
+ *     taken on them is re-taken under the page lock, and the lockless test's three loads
  *     (page_count, page->mapping, mapping->flags) are separate steps, so any other
- *     thread may run between them.
+ *     thread may run between them.  Reordering those loads is not modelled: it can
+ *     only change what the unlocked hint answers, which is re-checked under the page
+ *     lock, but the model does not prove that no extra path follows from that.
  *   - the mm dispatch follows the intended path for an isolated balloon page
  *     (balloon_page_migrate on migration, balloon_page_putback on failure).  3.8's
  *     migrate.c chose it with balloon_page_movable(), whose page_count == 1 test is
@@ -108,9 +111,11 @@
  *   - tell_host(), the virtqueues, page_flags_cleared(), page_mapped(), vm counters,
  *     totalram_pages: no shared state with the protocol.
  *   - inflate and deflate stand for the one vballoon kthread: a token serialises them
- *     (either order), and kthread_stop() in remove waits for both.
- *   - the balloon kthread frees only what it dequeued; remove's leak loop spins while
- *     pages are isolated, as remove_common() does.
+ *     (either order), and kthread_stop() in remove waits for both.  remove's leak loop
+ *     spins while pages are isolated, as remove_common() does.
+ *   - the dequeue walk: list_for_each_entry_safe() following ->lru.next of a page that
+ *     was unlinked under it is not modelled; the walk visits frames, so the model finds
+ *     the race at the trylock_page()/list_del() that follows, not at the pointer chase.
  */
 
 #ifndef NCOMPACT
@@ -384,7 +389,7 @@ inline balloon_page_dequeue(me, page, i, ok) {
 	if
 	:: page == NOPAGE ->
 		spin_lock(me);
-		/* BUG(): list empty and nothing isolated, pages were lost */
+		/* BUG(): list empty and nothing isolated, pages were lost (NPAGES == 3) */
 		CHECK(pg_list[0] == L_BALLOON || pg_list[1] == L_BALLOON ||
 		      pg_list[2] == L_BALLOON || isolated_pages > 0, BUG_dequeue_lost_pages);
 		spin_unlock(me)
@@ -563,7 +568,7 @@ proctype compaction(byte c)
 	byte page, newpage, rc;
 	bit ok, movable;
 
-	/* the migrate scanner may be at any pfn */
+	/* the migrate scanner may be at any pfn (NPAGES == 3) */
 	if
 	:: page = 0
 	:: page = 1

@@ -1,29 +1,50 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../model/errors.js';
+import { registerExplain } from './command-explain.js';
+import { registerExtract } from './command-extract.js';
+import { registerLint } from './command-lint.js';
+import { registerReply } from './command-reply.js';
+import { registerRules } from './command-rules.js';
+import { registerSim } from './command-sim.js';
 import { EXIT_CLEAN, EXIT_ERROR, reportError } from './exit.js';
 import type { Io } from './io.js';
+import { toolVersion } from './package-info.js';
 
-export const VERSION = '0.1.0';
+/** Commander's messages on one line: `kreview: unknown option '--frmat' (did you mean --format?)`. */
+function oneLine(text: string): string {
+  const message = text
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ');
+  return `kreview: ${message}\n`;
+}
 
 /** Runs kreview with `argv` (without `node` and the script) and returns the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let status = EXIT_CLEAN;
+  const exit = (code: number): void => {
+    status = code;
+  };
   const program = new Command('kreview')
     .description('Review Linux kernel patches for races, lock leaks and lifetime bugs.')
-    .version(VERSION)
+    .version(toolVersion())
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text),
       writeErr: (text) => io.stderr(text),
-      outputError: (text, write) => write(`kreview: ${text.replace(/^error: /, '')}`),
+      outputError: (text, write) => write(oneLine(text)),
     })
     .showSuggestionAfterError();
-
-  program.action(() => {
-    throw new UsageError('no command given; try `kreview --help`');
-  });
+  registerLint(program, io, exit);
+  registerExtract(program, io, exit);
+  registerReply(program, io, exit);
+  registerRules(program, io, exit);
+  registerExplain(program, io, exit);
+  registerSim(program, io, exit);
 
   try {
+    if (argv.length === 0) throw new UsageError('no command given; try `kreview --help`');
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {

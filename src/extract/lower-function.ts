@@ -39,7 +39,9 @@ function localsOf(body: SyntaxNode): Param[] {
   return body.descendantsOfType('declaration').flatMap((decl) =>
     decl.childrenForFieldName('declarator').flatMap((d) => {
       const name = declaratorName(d);
-      return name ? [{ name, type: decl.childForFieldName('type')?.text ?? '' }] : [];
+      const inner = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+      const stars = inner?.text.match(/^\**/)?.[0] ?? '';
+      return name ? [{ name, type: `${decl.childForFieldName('type')?.text ?? ''}${stars ? ` ${stars}` : ''}` }] : [];
     }));
 }
 

@@ -73,6 +73,8 @@ export interface Patch {
   series?: SeriesPosition;
   /** Commit hash of a `git format-patch` `From <sha>` line, when present. */
   commit?: string;
+  /** The commit message: the body above the `---` line (or the diff), when the patch has one. */
+  message?: string;
   files: FileDiff[];
   /** Non-empty only when the patch was recovered from a quoted reply. */
   comments: ReviewComment[];

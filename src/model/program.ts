@@ -91,7 +91,11 @@ export type Op = OpBase &
     | { kind: 'branch'; cond: Expr; loop: boolean }
     | { kind: 'jump'; jump: JumpKind; label?: string }
     | { kind: 'return'; value?: Expr }
-    | { kind: 'gap'; reason: GapReason; newFrom?: number; newTo?: number; oldFrom?: number; oldTo?: number }
+    | { kind: 'gap'; reason: GapReason; newFrom?: number; newTo?: number; oldFrom?: number; oldTo?: number;
+        /** The hidden code may leave the function (it ends where a label starts). */
+        exits?: boolean;
+        /** ... and does not fall through into the label (an unwind ladder follows). */
+        exitsOnly?: boolean }
     | { kind: 'nop' }
   );
 

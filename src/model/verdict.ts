@@ -4,6 +4,7 @@ import type { Anchor } from './program.js';
 export type ViolationKind =
   | 'list-corruption'
   | 'use-after-free'
+  | 'null-deref'
   | 'lock-leak'
   | 'bad-unlock'
   | 'deadlock'

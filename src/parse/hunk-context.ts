@@ -6,7 +6,7 @@
 export type HunkContext =
   | { kind: 'function'; name: string; signature: string }
   | { kind: 'aggregate'; opener: string }
-  | { kind: 'label' }
+  | { kind: 'label'; name: string }
   | { kind: 'none' };
 
 const CONTROL_WORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'do', 'else', 'case']);
@@ -14,7 +14,8 @@ const CONTROL_WORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof
 export function classifyHunkContext(context: string): HunkContext {
   const text = context.trim();
   if (text === '' || text.startsWith('#')) return { kind: 'none' };
-  if (/^[A-Za-z_]\w*:\s*(\/[/*].*)?$/.test(text)) return { kind: 'label' };
+  const label = /^([A-Za-z_]\w*):\s*(\/[/*].*)?$/.exec(text);
+  if (label) return { kind: 'label', name: label[1]! };
   const call = /^([^=;(]*?)\b([A-Za-z_]\w*)\s*\(/.exec(text);
   if (call && !CONTROL_WORDS.has(call[2]!) && !text.endsWith(';') && !/=/.test(call[1]!)) {
     return { kind: 'function', name: call[2]!, signature: completeSignature(text) };

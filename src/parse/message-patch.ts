@@ -25,11 +25,32 @@ export function buildPatch(message: Message): ReadPatch {
     if (header.messageId !== undefined) patch.messageId = header.messageId;
     if (header.inReplyTo !== undefined) patch.inReplyTo = header.inReplyTo;
     if (header.references !== undefined) patch.references = header.references;
+    const commitMessage = readCommitMessage(message);
+    if (commitMessage !== undefined) patch.message = commitMessage;
     patch.files = direct.files;
     patch.diagnostics.push(...direct.diagnostics);
     return { patch, fromReply: false };
   }
   return { patch: buildRecoveredPatch(message), fromReply: true };
+}
+
+/** Where a format-patch body's message ends: git's `---` line, or the diff itself when there is none. */
+const MESSAGE_END = /^(?:---\s*$|diff --git |Index: |--- \S)/;
+/**
+ * Lines above the message proper: a plain-text save's pseudo-header, and the in-body `From:` and
+ * `Date:` that `git am` takes as the author rather than as part of the message.
+ */
+const LEADING_HEADER = /^(?:from|date|subject|message-id|in-reply-to|to|cc):/i;
+
+/** The commit message a patch mail carries above its diff, trimmed of blank lines at either end. */
+function readCommitMessage(message: Message): string | undefined {
+  const { lines } = message.body;
+  const end = lines.findIndex((line) => MESSAGE_END.test(line));
+  const kept = (end < 0 ? [...lines] : lines.slice(0, end)).map((line) => line.trimEnd());
+  let start = 0;
+  while (start < kept.length && (kept[start] === '' || kept[start] === message.header.subject || LEADING_HEADER.test(kept[start] ?? ''))) start++;
+  while (kept.length > start && kept[kept.length - 1] === '') kept.pop();
+  return kept.length > start ? kept.slice(start).join('\n') : undefined;
 }
 
 function buildRecoveredPatch(message: Message): Patch {

@@ -22,6 +22,10 @@ export interface SourceLine {
 export interface GapSpan {
   id: number;
   reason: GapReason;
+  /** The hidden lines end where a label starts: they may leave the function instead of falling through. */
+  exits?: boolean;
+  /** ... and the label starts an unwind ladder (it frees or unregisters): code above it does not fall into it. */
+  exitsOnly?: boolean;
   newFrom?: number;
   newTo?: number;
   oldFrom?: number;
@@ -186,6 +190,11 @@ class Emitter {
   /** Closes brackets until only `depth` braces stay open, running the hidden code `gap` first. */
   closeTo(depth: number, gap: number | undefined, anchor: SourceLine | undefined): void {
     const open = this.cursor.open;
+    // A control header whose statement is hidden (`if (err)` then the gap): the gap's first
+    // statement is its body, and the rest of the gap runs after it either way.
+    if (gap !== undefined && this.cursor.fn !== undefined && /^(}\s*)?(if|while|for|else\s+if)\b.*\)$|^(}\s*)?else$|^do$/.test(this.lastCode)) {
+      this.synthetic(`${GAP_CALL}(${gap});`, anchor);
+    }
     const trailing: Bracket[] = [];
     while (open.length > 0 && open[open.length - 1] !== '{') trailing.unshift(open.pop()!);
     if (trailing.length > 0) {
@@ -265,6 +274,12 @@ export function rebuildFromHunks(file: FileDiff, side: ImageSide): CSource {
         }
       }
       if (sameFunction) emitConditionals(emitter, v, anchor);
+      if (hasHidden && emitter.cursor.fn !== undefined && startsAtLabel(v)) {
+        const gap = emitter.gaps[emitter.gaps.length - 1]!;
+        gap.exits = true;
+        if (v.texts.some((t) => UNWIND.test(t))) gap.exitsOnly = true;
+      }
+      if (v.context.kind === 'label' && emitter.cursor.fn !== undefined) emitter.synthetic(`${v.context.name}:`, anchor);
       emitNeededParens(emitter, v, anchor);
       if (hasHidden && emitter.cursor.fn !== undefined) guardJumpAfterGap(v, emitter.gaps.length - 1);
     }
@@ -288,6 +303,16 @@ function emitNeededParens(emitter: Emitter, v: Visible, anchor: SourceLine): voi
   const gap = emitter.gaps.length > 0 ? emitter.gaps.length - 1 : emitter.newGap('before-hunk', undefined, undefined);
   emitter.synthetic(parens.map((b) => (b === '(' ? `${GAP_CALL}(${gap}, ` : `${GAP_CALL}[`)).join(''), anchor);
   emitter.cursor.open.push(...parens);
+}
+
+/** Calls that undo what a function set up: the code of an error-unwinding label. */
+const UNWIND = /\b(kfree|vfree|kvfree|free_\w+|\w+_free|put_\w+|\w+_put|\w+_del\w*|del_\w+|\w*unregister\w*|\w+_destroy|destroy_\w+)\s*\(/;
+
+/** Code right after a label is reached by a jump; the hidden code before it usually does not fall into it. */
+function startsAtLabel(v: Visible): boolean {
+  if (v.context.kind === 'label') return true;
+  const first = firstCodeIndex(v);
+  return first >= 0 && /^[A-Za-z_]\w*:(?!:)/.test(v.texts[first]!.trim()) && !/^default:/.test(v.texts[first]!.trim());
 }
 
 const JUMP = /^(return\b[^;]*;|break\s*;|continue\s*;|goto\s+\w+\s*;)\s*$/;

@@ -76,7 +76,8 @@ function argsFor(fn: FunctionProgram, device: number, roles: Roles): ArgSpec[] {
   });
 }
 
-const call = (fn: FunctionProgram, device: number, roles: Roles): ScriptStep => ({ do: 'call', fn: fn.name, args: argsFor(fn, device, roles) });
+const call = (fn: FunctionProgram, device: number, roles: Roles): ScriptStep =>
+  ({ do: 'call', fn: fn.name, args: argsFor(fn, device, roles), ...(fn === roles.probe ? { mustSucceed: true } : {}) });
 
 function globalsOf(objects: ObjectDecl[]): GlobalInit[] {
   const seen = new Map<string, GlobalInit>();
@@ -119,7 +120,7 @@ export function buildScenarios(series: SeriesProgram, options: ScenarioOptions):
 
   const base = (name: string, description: string, setup: ScriptStep[], actors: Actor[], devices = 1): Scenario => ({
     name, description, functions, moduleFunctions, globals, actors, devices, pages: options.pages,
-    relaxedStores: options.relaxedStores, deferLoads: false, notes: [...notes],
+    relaxedStores: options.relaxedStores, deferLoads: false, allocationsMayFail: false, notes: [...notes],
     ...(setup.length > 0 ? { setup: { name: 'probe', device: 0, script: setup } } : {}),
   });
 
@@ -162,6 +163,7 @@ export function buildSoloScenarios(series: SeriesProgram, functions: ReadonlyMap
     pages: 1,
     relaxedStores: false,
     deferLoads: false,
+    allocationsMayFail: true,
     notes: [],
   }));
 }

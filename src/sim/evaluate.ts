@@ -1,6 +1,6 @@
 import type { Expr } from '../model/program.js';
 import { type Frame, NULL, UNKNOWN, type Value } from './state.js';
-import { fromInt, toInt, type WorldContext } from './world.js';
+import { fault, fromInt, toInt, type WorldContext } from './world.js';
 
 /**
  * Pure evaluation of the program's expressions over a frame's registers. Memory is never read
@@ -27,6 +27,7 @@ export function locationOf(e: Expr, frame: Frame, ctx: WorldContext, materialize
     case 'field': {
       if (e.arrow) {
         const base = evaluate(e.base, frame, ctx, materialize);
+        if (base === NULL) fault('null-deref', `->${e.field} through a NULL pointer`);
         return base.startsWith('@') ? `${base.slice(1)}.${e.field}` : undefined;
       }
       const base = locationOf(e.base, frame, ctx, materialize);
@@ -89,7 +90,8 @@ export function evaluate(e: Expr, frame: Frame, ctx: WorldContext, materialize: 
       return frame.regs[`t${e.id}`] ?? UNKNOWN;
     case 'name':
       if (e.scope === 'function') return `&${e.name}`;
-      if (e.scope === 'constant') return UNKNOWN;
+      // An errno is some positive number: `-ENOMEM` must read as a failure, not as unknown.
+      if (e.scope === 'constant') return /^E[A-Z0-9]+$/.test(e.name) ? '12' : UNKNOWN;
       if (e.scope === 'global') return UNKNOWN;
       return readRegister(frame, e.name, materialize);
     case 'addr': {

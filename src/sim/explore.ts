@@ -3,7 +3,7 @@ import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
 import { actorName, commit, committable, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
 import { computeLiveness } from './liveness.js';
-import { computeProtection } from './locksets.js';
+import { computeActorAccess, computeProtection } from './locksets.js';
 import type { Scenario } from './scenario.js';
 import { cloneState, type HeapObject, NULL, type SimState, stateKey } from './state.js';
 import { locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
@@ -62,7 +62,6 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
     module: 'loaded',
     deviceLists: {},
     pageOwner: {},
-    reorderSeen: false,
   };
   const moduleSteps = scenario.actors.some((a) => a.script.some((s) => s.do === 'unload'));
   const roots = [
@@ -70,8 +69,14 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
     ...scenario.globals.flatMap((g) => Object.values(g.fields ?? {})),
   ];
   const protection = computeProtection(scenario.functions, roots);
+  const indirect = scenario.globals.flatMap((g) => Object.values(g.fields ?? {}));
+  const threadActors = [...(scenario.setup ? [scenario.setup] : []), ...scenario.actors];
+  const access = threadActors.map((a) => computeActorAccess(scenario.functions, a.script.flatMap((s) => (s.do === 'call' ? [s.fn] : [])), indirect));
+  const concurrent = (i: number): number[] => threadActors.map((_, j) => j).filter((j) => j !== i && !(scenario.setup && (i === 0 || j === 0)));
+  const othersWrite = threadActors.map((_, i) => new Set(concurrent(i).flatMap((j) => [...access[j]!.writes])));
+  const othersRead = threadActors.map((_, i) => new Set(concurrent(i).flatMap((j) => [...access[j]!.reads])));
   const liveness = new Map([...scenario.functions.values()].map((fn) => [fn.name, computeLiveness(fn)]));
-  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, protection, liveness } };
+  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, protection, liveness, othersWrite, othersRead } };
 }
 
 /** Every successor of a state: a step of each thread, each commit of a buffered store, each late load. */
@@ -115,8 +120,9 @@ function stuck(state: SimState, ctx: WorldContext): boolean {
   return unfinished && state.threads.every((_, i) => !mayRun(state, i, ctx) || stepThread(state, i, ctx).length === 0);
 }
 
-function violationKey(v: { kind: string; anchor: Anchor; message: string }, reordered: boolean): string {
-  return `${v.kind}|${v.anchor.file}|${v.anchor.newLine ?? v.anchor.oldLine}|${v.message.replace(/\d+/g, 'N')}|${reordered}`;
+function violationKey(v: { kind: string; anchor: Anchor; message: string; key?: string }, reordered: boolean): string {
+  const where = v.key ?? `${v.anchor.file}|${v.anchor.newLine ?? v.anchor.oldLine}|${v.message.replace(/\d+/g, 'N')}`;
+  return `${v.kind}|${where}|${reordered}`;
 }
 
 function traceOf(nodes: Node[], index: number, last: TraceStep[]): TraceStep[] {
@@ -141,15 +147,22 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
 
   const record = (index: number, outcome: Outcome): void => {
     const v = outcome.violation!;
-    const reordered = outcome.state.reorderSeen;
-    const key = violationKey(v, reordered);
+    const reordering = outcome.state.reordering;
+    const key = violationKey(v, reordering !== undefined);
     if (violations.has(key)) return;
     const trace = traceOf(nodes, index, outcome.steps);
     const actors = [...new Set(trace.map((s) => s.actor))];
-    violations.set(key, {
-      kind: v.kind, message: v.message, anchor: v.anchor, function: v.function, actors, reordered, trace,
+    const violation: Violation = {
+      kind: v.kind, message: v.message, anchor: v.anchor, function: v.function, actors, reordered: reordering !== undefined, trace,
       involves: [...new Map(trace.map((s) => [`${s.anchor.file}:${s.anchor.newLine}`, s.anchor])).values()],
-    });
+    };
+    if (reordering) {
+      violation.reordering = {
+        older: anchorOfOp(ctx, reordering.older), younger: anchorOfOp(ctx, reordering.younger),
+        reader: anchorOfOp(ctx, reordering.reader), location: reordering.location,
+      };
+    }
+    violations.set(key, violation);
   };
 
   while (head < states.length) {
@@ -183,6 +196,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     }
     for (const outcome of next) {
       transitions += 1;
+      if (outcome.pruned) continue;
       if (outcome.violation) {
         record(index, outcome);
         continue;

@@ -23,6 +23,8 @@ import {
 export interface Outcome {
   state: SimState;
   steps: TraceStep[];
+  /** The path assumed something the scenario rules out (memory ran out): drop it. */
+  pruned?: boolean;
   violation?: Fault & { anchor: Anchor; function: string };
 }
 
@@ -54,8 +56,20 @@ function isProtected(op: Op, held: readonly string[], ctx: WorldContext): boolea
   return keys.length > 0 && keys.every((key) => [...(ctx.protection.get(key) ?? [])].some((lock) => held.includes(lock)));
 }
 
-function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonly string[]): boolean {
-  if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, ctx)) return true;
+/** An access no concurrently running thread can interfere with: a read nobody else writes, a write nobody else touches. */
+function isPrivate(op: Op, thread: number, ctx: WorldContext): boolean {
+  if (op.kind !== 'load' && op.kind !== 'store') return false;
+  const keys = accessKeys(op);
+  if (keys.length === 0 || keys.includes('*')) return false;
+  const writes = ctx.othersWrite[thread]!;
+  const reads = ctx.othersRead[thread]!;
+  return keys.every((key) => !writes.has(key) && (op.kind === 'load' || !reads.has(key)));
+}
+
+function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonly string[], thread: number): boolean {
+  // The setup runs alone: nothing can interleave with it.
+  if (ctx.scenario.setup && thread === 0) return false;
+  if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, ctx) && !isPrivate(op, thread, ctx)) return true;
   return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop';
 }
 
@@ -105,7 +119,7 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       continue;
     }
     const current = currentOp(w.state, thread, ctx)!;
-    const visible = isVisible(current.op, current.fn, ctx, t.held);
+    const visible = isVisible(current.op, current.fn, ctx, t.held, thread);
     if ((w.visibleDone && visible) || w.count >= MAX_OPS_PER_STEP) {
       finish({ state: w.state, steps: w.steps });
       continue;
@@ -126,6 +140,10 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       });
       continue;
     }
+    if (forks.length === 0) {
+      results.push({ state: w.state, steps: w.steps, pruned: true });
+      continue;
+    }
     for (const fork of forks) {
       const steps = fork.step ? [...w.steps, fork.step] : w.steps;
       if (fork.violation) {
@@ -140,6 +158,7 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
 
 /** Drops registers no operation will read again, so equal futures make equal states. */
 function pruneDead(state: SimState, thread: number, ctx: WorldContext): void {
+  if (ctx.scenario.keepRegisters) return;
   for (const frame of state.threads[thread]!.frames) {
     const live = ctx.liveness.get(frame.fn)?.[frame.pc];
     if (!live) continue;
@@ -244,7 +263,10 @@ function enabled(state: SimState, thread: number, op: Op, fn: FunctionProgram, c
   if (op.kind === 'barrier' && op.barrier !== 'compiler' && op.barrier !== 'write' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
   if (op.kind === 'store' && op.order === 'release' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
   if (op.kind === 'load' && op.order === 'acquire' && t.deferred.length > 0) return false;
-  if (op.kind === 'pageref' && (op.action === 'get_unless_zero') && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
+  // Value-returning atomics on the refcount (get_page_unless_zero, put_page_testzero) are full barriers.
+  if ((op.kind === 'pageref' && op.action !== 'count') || (op.kind === 'free' && op.what === 'page')) {
+    if (t.buffer.length > 0 || t.deferred.length > 0) return false;
+  }
   if (t.deferred.length > 0 && usesDeferred(op, t.deferred.map((d) => d.reg))) return false;
   void fn;
   return true;
@@ -296,15 +318,25 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
   };
 
   if (ctx.scenario.moduleFunctions.has(fn.name) && state.module === 'gone') {
-    fault('use-after-free', `${fn.name} runs after the module was unloaded: its code is gone`);
+    fault('use-after-free', `${fn.name} runs after the module was unloaded: its code is gone`, `module-code ${fn.name}`);
   }
 
   switch (op.kind) {
     case 'nop':
     case 'jump':
       return single();
-    case 'gap':
-      return single({}, 'lines the patch does not show: treated as code with no synchronisation');
+    case 'gap': {
+      if (!op.exits) return single({}, 'lines the patch does not show: treated as code with no synchronisation');
+      const leaves = cloneState(state);
+      const lt = leaves.threads[thread]!;
+      const leaving = lt.frames.pop()!;
+      const caller = lt.frames[lt.frames.length - 1];
+      if (caller && leaving.dest) caller.regs[leaving.dest] = UNKNOWN;
+      const note = 'lines the patch does not show, ending at a label: they may return';
+      const leave = { state: leaves, step: traceStep(leaves, thread, fn, op, ctx, `${note}; this path does (lock state there unknown)`) };
+      if (op.exitsOnly) return [leave];
+      return [...single({}, note), { state: leaves, step: traceStep(leaves, thread, fn, op, ctx, `${note}; this path does (lock state there unknown)`) }];
+    }
     case 'assign': {
       const v = value(op.value);
       frame.regs[op.local] = v;
@@ -379,7 +411,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       return executeAlloc(state, thread, fn, op, frame, ctx, next, step);
     case 'free': {
       const target = value(op.target);
-      freeValue(state, target);
+      freeValue(state, target, thread);
       return single({ location: target.startsWith('@') ? locationName(state, target.slice(1)) : undefined, access: 'write' });
     }
     case 'pageref':
@@ -397,15 +429,15 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
   }
 }
 
-/** A load that sees an older value than a store another CPU made earlier: the reordering became observable. */
+/** A read that misses an older store another CPU made while a younger one is visible: the reordering is observed. */
 function noteObservation(state: SimState, thread: number, location: string, op: Op): void {
-  if (state.reorderSeen) return;
+  if (state.reordering) return;
+  const t = state.threads[thread]!;
+  const reader = `${t.frames[t.frames.length - 1]?.fn ?? ''}#${op.id}`;
   state.threads.forEach((other, i) => {
-    if (i === thread) return;
-    if (other.buffer.some((p) => p.loc === location && p.overtakenBy !== undefined)) {
-      state.reorderSeen = true;
-      void op;
-    }
+    if (i === thread || state.reordering) return;
+    const stale = other.buffer.find((p) => p.loc === location && p.overtakenBy !== undefined);
+    if (stale) state.reordering = { older: stale.op, younger: stale.overtakenBy!, reader, location: locationName(state, location) };
   });
 }
 
@@ -615,10 +647,13 @@ function executeAlloc(
   if (op.sleeps && holdsSpinlock(state, thread)) {
     fault('sleep-in-atomic', `${op.api} with ${op.flags.join('|') || 'sleeping flags'} may sleep, but ${heldSpinlocks(state, thread)} is held`);
   }
-  const failed = cloneState(state);
-  failed.threads[thread]!.frames[failed.threads[thread]!.frames.length - 1]!.regs[`t${op.dest}`] = NULL;
-  next(failed);
-  const forks: Fork[] = [{ state: failed, step: traceStep(failed, thread, fn, op, ctx, 'allocation fails') }];
+  const forks: Fork[] = [];
+  if (ctx.scenario.allocationsMayFail) {
+    const failed = cloneState(state);
+    failed.threads[thread]!.frames[failed.threads[thread]!.frames.length - 1]!.regs[`t${op.dest}`] = NULL;
+    next(failed);
+    forks.push({ state: failed, step: traceStep(failed, thread, fn, op, ctx, 'allocation fails') });
+  }
   if (op.what === 'page') {
     const page = ctx.pageIds.find((id) => state.objects[id]!.fields['_state'] === 'free');
     if (page === undefined) return forks;
@@ -634,12 +669,12 @@ function executeAlloc(
   return forks;
 }
 
-function freeValue(state: SimState, target: Value): void {
+function freeValue(state: SimState, target: Value, thread: number): void {
   const id = objectOf(target);
   if (id === undefined) return;
   const object = state.objects[id]!;
   if (object.kind === 'page') {
-    dropPageRef(state, id);
+    dropPageRef(state, id, thread);
     return;
   }
   if (object.kind !== 'object') return;
@@ -647,13 +682,13 @@ function freeValue(state: SimState, target: Value): void {
   object.live = false;
 }
 
-function dropPageRef(state: SimState, page: number): void {
+function dropPageRef(state: SimState, page: number, thread?: number): void {
   const object = state.objects[page]!;
   if (object.fields['_state'] === 'free') fault('use-after-free', `${locationName(state, String(page))} is freed again after it went back to the allocator`);
   const count = Number(object.fields['_count'] ?? '1') - 1;
   object.fields['_count'] = String(Math.max(0, count));
   if (count > 0) return;
-  const onList = listOf(state.lists, `${page}.lru`);
+  const onList = listOf(thread === undefined ? state.lists : listView(state, thread), `${page}.lru`);
   if (onList !== undefined) fault('list-corruption', `${locationName(state, String(page))} is freed while still on ${locationName(state, onList)}`);
   const mapping = committedValue(state, `${page}.mapping`);
   if (mapping !== NULL && mapping !== UNKNOWN) fault('stale-mapping', `${locationName(state, String(page))} is freed with page->mapping still set`);
@@ -684,7 +719,7 @@ function executePageRef(
       frame.regs[`t${op.dest}`] = count > 0 ? '1' : '0';
       return single({ location: `${locationName(state, String(page))} refcount`, access: 'write' });
     case 'put':
-      dropPageRef(state, page);
+      dropPageRef(state, page, thread);
       return single({ location: `${locationName(state, String(page))} refcount`, access: 'write' });
   }
 }
@@ -715,7 +750,7 @@ function executeCall(
     return single();
   }
   if (ctx.scenario.moduleFunctions.has(callee.name) && state.module === 'gone') {
-    fault('use-after-free', `call into ${callee.name} after the module was unloaded`);
+    fault('use-after-free', `call into ${callee.name} after the module was unloaded`, `module-code ${callee.name}`);
   }
   const calleeFrame: Frame = { fn: callee.name, pc: callee.entry, regs: {}, taken: [] };
   if (op.dest !== undefined) calleeFrame.dest = `t${op.dest}`;
@@ -740,5 +775,16 @@ function executeReturn(
   t.frames.pop();
   const caller = t.frames[t.frames.length - 1];
   if (caller && frame.dest) caller.regs[frame.dest] = result;
+  if (!caller) {
+    if (ctx.scenario.keepRegisters) t.vars = { ...frame.regs };
+    const started = scriptOf(ctx, thread).script[t.step - 1];
+    if (started?.do === 'call' && started.mustSucceed && result !== NULL && result !== UNKNOWN) {
+      // A failed probe: the device never comes up, so nothing the scenario races can happen.
+      for (const other of state.threads) {
+        other.status = 'done';
+        other.frames = [];
+      }
+    }
+  }
   return [{ state, step: traceStep(state, thread, fn, op, ctx, undefined) }];
 }

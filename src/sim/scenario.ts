@@ -16,7 +16,8 @@ export type ArgSpec =
   | { kind: 'unknown' };
 
 export type ScriptStep =
-  | { do: 'call'; fn: string; args: ArgSpec[] }
+  /** `mustSucceed`: a nonzero return (a failed probe) ends the run: nothing after it happens. */
+  | { do: 'call'; fn: string; args: ArgSpec[]; mustSucceed?: boolean }
   /** Module unload finished: the module's text and data are gone. */
   | { do: 'unload' };
 
@@ -54,6 +55,13 @@ export interface Scenario {
   relaxedStores: boolean;
   /** Loads may be satisfied late, after younger accesses (litmus tests). */
   deferLoads: boolean;
+  /**
+   * Allocations may fail. Race scenarios assume they succeed while memory lasts and drop a path that
+   * runs out (its failure handling is often in lines the patch does not show); solo runs try both.
+   */
+  allocationsMayFail: boolean;
+  /** Keep every register (litmus tests read them in the final state) instead of dropping dead ones. */
+  keepRegisters?: boolean;
   /** Notes on what the scenario could not model. */
   notes: string[];
 }

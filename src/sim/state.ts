@@ -83,8 +83,8 @@ export interface SimState {
   deviceLists: Record<string, number>;
   /** Page objects to the device whose balloon list first took them. */
   pageOwner: Record<string, number>;
-  /** Whether some thread read a location while an older store to it was overtaken (a reordering was observed). */
-  reorderSeen: boolean;
+  /** The first observed reordering on this path: a read that missed an older store while a younger one was visible. */
+  reordering?: { older: string; younger: string; reader: string; location: string };
 }
 
 /** Location of a field of an object. */
@@ -111,8 +111,34 @@ export function truth(v: Value): boolean | undefined {
   return v !== NULL;
 }
 
+function cloneThread(t: ThreadState): ThreadState {
+  return {
+    status: t.status,
+    step: t.step,
+    frames: t.frames.map((f) => ({ ...f, regs: { ...f.regs }, taken: f.taken.slice() })),
+    buffer: t.buffer.map((p) => ({ ...p })),
+    deferred: t.deferred.slice(),
+    vars: { ...t.vars },
+    held: t.held.slice(),
+  };
+}
+
+/** A deep copy, written out by hand: the search copies a state per transition, so this is its hot path. */
 export function cloneState(s: SimState): SimState {
-  return structuredClone(s);
+  const lists: Record<string, string[]> = {};
+  for (const head in s.lists) lists[head] = s.lists[head]!.slice();
+  const copy: SimState = {
+    threads: s.threads.map(cloneThread),
+    objects: s.objects.map((o) => ({ ...o, fields: { ...o.fields } })),
+    lists,
+    locks: { ...s.locks },
+    lockKinds: { ...s.lockKinds },
+    module: s.module,
+    deviceLists: { ...s.deviceLists },
+    pageOwner: { ...s.pageOwner },
+  };
+  if (s.reordering) copy.reordering = s.reordering;
+  return copy;
 }
 
 /** Canonical identity of a state for the visited set. */

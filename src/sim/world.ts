@@ -20,11 +20,16 @@ export interface WorldContext {
   protection: Protection;
   /** Registers live before each operation, per function. */
   liveness: ReadonlyMap<string, Liveness>;
+  /** Per thread: abstract locations some other concurrently running thread writes, and ones it reads. */
+  othersWrite: readonly ReadonlySet<string>[];
+  othersRead: readonly ReadonlySet<string>[];
 }
 
 export interface Fault {
   kind: ViolationKind;
   message: string;
+  /** Faults with the same key are one violation, wherever they are hit (e.g. every line of an unloaded function). */
+  key?: string;
 }
 
 export class ViolationError extends Error {
@@ -33,8 +38,8 @@ export class ViolationError extends Error {
   }
 }
 
-export function fault(kind: ViolationKind, message: string): never {
-  throw new ViolationError({ kind, message });
+export function fault(kind: ViolationKind, message: string, key?: string): never {
+  throw new ViolationError(key === undefined ? { kind, message } : { kind, message, key });
 }
 
 /** The list location every list operation of a thread is buffered under: they stay in order. */

@@ -1,0 +1,85 @@
+import type { Finding } from '../model/finding.js';
+import type { Patch, Series } from '../model/patch.js';
+import type { AnalysisNote, IncompleteAnalysis, ReviewResult } from '../model/report.js';
+import type { Verdict } from '../model/verdict.js';
+import { extractSeries, type SeriesProgram, type TreeFiles } from '../extract/extract-patch.js';
+import { buildScenarios, buildSoloScenarios } from '../sim/build-scenarios.js';
+import { explore } from '../sim/explore.js';
+import { RULES } from './registry.js';
+import type { Rule } from './rule.js';
+
+/** Everything between reading a series and formatting the review: extract, simulate, apply rules. */
+export interface ReviewOptions {
+  tree?: TreeFiles;
+  /** Rule ids to run; all registered rules when absent. */
+  rules?: readonly string[];
+  maxStates: number;
+  maxMillis?: number;
+  now?: () => number;
+  pages: number;
+  secondDevice: boolean;
+}
+
+export interface SeriesReview {
+  result: ReviewResult;
+  program: SeriesProgram;
+  verdicts: Verdict[];
+}
+
+/** Runs every scenario the series calls for; each verdict says whether it is complete. */
+export function simulateSeries(program: SeriesProgram, options: ReviewOptions): Verdict[] {
+  const scenarios = buildScenarios(program, { pages: options.pages, secondDevice: options.secondDevice, relaxedStores: true });
+  const functions = scenarios[0]?.functions ?? new Map(program.patches.flatMap((p) => p.files.flatMap((f) => f.functions.map((fn) => [fn.name, fn] as const))));
+  const all = [...scenarios, ...buildSoloScenarios(program, functions)];
+  return all.map((scenario) => {
+    const exploreOptions = { maxStates: options.maxStates, ...(options.maxMillis !== undefined ? { maxMillis: options.maxMillis } : {}), ...(options.now ? { now: options.now } : {}) };
+    return explore(scenario, exploreOptions).verdict;
+  });
+}
+
+/** Which patch of the series an input line belongs to. */
+export function patchOfLine(series: Series, input: string | undefined, patchLine: number | undefined): Patch | undefined {
+  const candidates = series.patches.filter((p) => p.input === input);
+  if (patchLine === undefined) return candidates[0];
+  return candidates.filter((p) => p.startLine <= patchLine).sort((a, b) => b.startLine - a.startLine)[0];
+}
+
+export function reviewSeries(series: Series, options: ReviewOptions): SeriesReview {
+  const program = extractSeries(series, options.tree);
+  const verdicts = simulateSeries(program, options);
+  const rules: readonly Rule[] = options.rules ? RULES.filter((r) => options.rules!.includes(r.meta.id)) : RULES;
+  const findings: Finding[] = [];
+  series.patches.forEach((patch, index) => {
+    const patchProgram = program.patches[index]!;
+    for (const rule of rules) {
+      findings.push(...rule.check({ patch, program: patchProgram, series: program, verdicts, ...(options.tree ? { tree: options.tree } : {}) }));
+    }
+  });
+  const notes: AnalysisNote[] = program.patches.flatMap((p) => p.files.flatMap((f) => f.notes.map((message) => ({ input: p.input, file: f.file, message }))));
+  for (const verdict of verdicts) {
+    for (const message of verdict.notes) notes.push({ input: series.patches[0]?.input ?? '-', message: `${verdict.scenario}: ${message}` });
+  }
+  const incomplete: IncompleteAnalysis[] = verdicts
+    .filter((v) => v.status === 'incomplete')
+    .map((v) => ({ input: series.patches[0]?.input ?? '-', scenario: v.scenario, coverage: v.coverage }));
+  return {
+    result: {
+      findings: dedupe(findings),
+      diagnostics: [...series.diagnostics, ...series.patches.flatMap((p) => p.diagnostics), ...program.diagnostics],
+      notes: [...new Map(notes.map((n) => [`${n.file}|${n.message}`, n])).values()],
+      incomplete,
+      patches: series.patches.length,
+    },
+    program,
+    verdicts,
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = `${f.rule}|${f.input}|${f.file}|${f.line}|${f.message}`;
+    if (!seen.has(key)) seen.set(key, f);
+  }
+  return [...seen.values()];
+}
