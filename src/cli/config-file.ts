@@ -11,7 +11,7 @@ import { unknownRuleMessage } from './rule-selection.js';
  */
 const CONFIG_NAME = '.kreview.json';
 
-export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'checkpatch'] as const;
+export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'checkpatch', 'checkpatch-terse'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const FAIL_LEVELS: readonly Severity[] = ['error', 'warning', 'info'];
 

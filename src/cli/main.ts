@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { registerExplain } from './command-explain.js';
 import { registerExtract } from './command-extract.js';
+import { registerHook } from './command-hook.js';
 import { registerLint } from './command-lint.js';
+import { registerLitmus } from './command-litmus.js';
 import { registerReply } from './command-reply.js';
 import { registerRules } from './command-rules.js';
 import { registerSim } from './command-sim.js';
@@ -42,6 +44,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   registerRules(program, io, exit);
   registerExplain(program, io, exit);
   registerSim(program, io, exit);
+  registerHook(program, io, exit);
+  registerLitmus(program, io, exit);
 
   try {
     if (argv.length === 0) throw new UsageError('no command given; try `kreview --help`');

@@ -13,7 +13,7 @@ import type { Io } from './io.js';
  * patches in one series. A directory contributes, in name order and without descending, its patch-like
  * files, and the `.txt` files that hold a diff (saved replies). What cannot be read is an InputError.
  */
-interface InputFile {
+export interface InputFile {
   /** The name diagnostics use: as the user typed it, or joined with the directory they named. */
   name: string;
   bytes: Uint8Array;
@@ -35,16 +35,28 @@ const READ_ERRORS: Record<string, string> = {
 
 /** All inputs, read in the order named, as one series. */
 export async function readInputs(names: readonly string[], io: Pick<Io, 'cwd' | 'readStdin'>): Promise<Series> {
+  const files: InputFile[] = [];
+  for (const name of names) files.push(...(await listInputFiles(name, io)));
+  return readFiles(files);
+}
+
+/** Files already in hand (from git, or a mail a hook was given), read as one series in the order given. */
+export async function readFiles(files: readonly InputFile[]): Promise<Series> {
   const patches: ReadPatch[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const name of names) {
-    for (const file of await listInputFiles(name, io)) {
-      const read = await readPatches(file.name, file.bytes);
-      patches.push(...read.patches);
-      diagnostics.push(...read.diagnostics);
-    }
+  const coverOnly = new Set<string>();
+  for (const file of files) {
+    const read = await readPatches(file.name, file.bytes);
+    patches.push(...read.patches);
+    diagnostics.push(...read.diagnostics);
+    if (read.patches.length > 0 && read.patches.every(({ patch }) => patch.series?.index === 0 && patch.files.length === 0)) coverOnly.add(file.name);
   }
-  return orderSeries(patches, diagnostics);
+  const series = orderSeries(patches, diagnostics);
+  if (!series.patches.some((patch) => patch.files.length > 0)) return series;
+  // `git format-patch --cover-letter` writes the cover letter to a file of its own: beside the
+  // patches it introduces, that file having no diff is what a cover letter is, not an input error.
+  const forgiven = (d: Diagnostic): boolean => d.code === 'no-diff' && d.level === 'error' && coverOnly.has(d.input);
+  return { ...series, diagnostics: series.diagnostics.filter((d) => !forgiven(d)) };
 }
 
 /** The files one named input stands for, read. */
@@ -70,6 +82,11 @@ async function listInputFiles(name: string, io: Pick<Io, 'cwd' | 'readStdin'>): 
     throw new InputError(`no patch files (${[...PATCH_EXTENSIONS].map((ext) => `*${ext}`).join(', ')}, or *.txt with a diff) in this directory`, name);
   }
   return files;
+}
+
+/** One file's bytes, or an InputError naming it in the user's words. */
+export async function readInputFile(where: string, name: string): Promise<Buffer> {
+  return attempt(name, () => readFile(where));
 }
 
 async function attempt<T>(name: string, read: () => Promise<T>): Promise<T> {

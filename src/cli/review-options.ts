@@ -5,10 +5,15 @@ import type { KreviewConfig } from './config-file.js';
 import type { Io } from './io.js';
 import { readTree } from './read-tree.js';
 
-/** How far the simulator searches by default: enough for the v7 balloon series' scenarios. */
-const DEFAULT_MAX_STATES = 200_000;
-/** Balloon pages each scenario starts with: enough for a list with a middle entry to unlink. */
-const DEFAULT_PAGES = 3;
+/** How far the simulator searches by default: the v7 balloon scenarios need under 10,000 each. */
+const DEFAULT_MAX_STATES = 50_000;
+/**
+ * Wall-clock seconds each scenario may take by default, so a pre-submit hook never hangs: a search
+ * stopped by it says "incomplete" and what it covered, never "no race".
+ */
+const DEFAULT_TIME_BUDGET = 20;
+/** Page frames in each scenario: two balloon pages are enough for every race kreview models, and each more costs a multiple. */
+const DEFAULT_PAGES = 2;
 
 /** The flags every command that simulates shares, as commander parses them. */
 export interface SimulationFlags {
@@ -40,7 +45,7 @@ export function addSimulationOptions(command: Command, secondDevice: 'by-default
   command
     .option('--tree <dir>', 'kernel source checkout to read the pre-image of each touched file from')
     .option('--max-states <n>', `states each scenario may explore (default: ${DEFAULT_MAX_STATES})`, parseCount)
-    .option('--time-budget <seconds>', 'wall-clock time each scenario may take', parseSeconds)
+    .option('--time-budget <seconds>', `wall-clock time each scenario may take (default: ${DEFAULT_TIME_BUDGET})`, parseSeconds)
     .option('--pages <n>', 'balloon pages each scenario starts with', parseCount, DEFAULT_PAGES);
   if (secondDevice === 'by-default') command.option('--no-second-device', 'do not simulate a second device probing');
   else command.option('--second-device', 'also simulate a second device probing');
@@ -60,9 +65,7 @@ export async function reviewOptionsOf(
     secondDevice: flags.secondDevice ?? false,
   };
   if (flags.tree !== undefined) options.tree = await readTree(flags.tree, series, io);
-  if (flags.timeBudget !== undefined) {
-    options.maxMillis = flags.timeBudget * 1000;
-    options.now = () => performance.now();
-  }
+  options.maxMillis = (flags.timeBudget ?? DEFAULT_TIME_BUDGET) * 1000;
+  options.now = () => performance.now();
   return options;
 }

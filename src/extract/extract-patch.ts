@@ -34,7 +34,7 @@ function rebuildSide(file: FileDiff, side: ImageSide, tree: TreeFiles | undefine
     if (side === 'old') return rebuildFromText(file, 'old', pre);
     const applied = applyFileDiff(pre, file, input);
     diagnostics.push(...applied.diagnostics);
-    if (applied.text !== undefined) return rebuildFromText(file, 'new', applied.text);
+    if (applied.text !== undefined) return rebuildFromText(file, 'new', applied.text, applied.fromPatch);
   }
   return rebuildFromHunks(file, side);
 }
@@ -95,6 +95,10 @@ export function extractSeries(series: Series, tree?: TreeFiles): SeriesProgram {
 
 function programOf(side: ParsedSide, scope: Scope, onlyChanged: boolean): FileProgram {
   const functions = lowerAll(side, scope, onlyChanged);
+  for (const fn of functions) {
+    const decl = side.facts.functions.find((d) => d.definition && d.name === fn.name && d.anchor.newLine === fn.anchor.newLine && d.anchor.oldLine === fn.anchor.oldLine);
+    if (decl && decl.conditions.length > 0) fn.conditions = decl.conditions;
+  }
   return {
     file: side.source.file,
     side: side.source.side,

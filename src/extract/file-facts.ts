@@ -26,7 +26,7 @@ function conditionText(node: SyntaxNode): string {
     return node.children[0]?.type === '#ifndef' ? `!defined(${name})` : `defined(${name})`;
   }
   const condition = node.childForFieldName('condition');
-  return condition ? flatText(condition) : '?';
+  return condition ? flatText(condition, 400).replace(/\\\s*/g, '').replace(/\s+/g, ' ').trim() : '?';
 }
 
 /** Designated initialisers `.field = function` of an ops-table style object. */
@@ -59,13 +59,17 @@ export function extractFileFacts(root: SyntaxNode, source: CSource, anchoring: A
   const visit = (node: SyntaxNode, conditions: string[]): void => {
     for (const child of node.namedChildren) {
       if (PREPROC_CONDITIONAL.has(child.type)) {
-        const own = child.type === 'preproc_else' ? conditions : [...conditions, conditionText(child)];
-        if (own.some((c) => /\b__KERNEL__\b/.test(c))) {
+        // An alternative is visited from inside its `#if`, whose condition is the last one: it
+        // replaces that condition by its negation (and, for `#elif`, adds its own).
+        const negated = [...conditions.slice(0, -1), `!(${conditions[conditions.length - 1] ?? '?'})`];
+        const own = child.type === 'preproc_else' ? negated
+          : child.type === 'preproc_elif' ? [...negated, conditionText(child)]
+          : [...conditions, conditionText(child)];
+        if (own.some((c) => /\b__KERNEL__\b/.test(c) && !c.startsWith('!'))) {
           const anchor = anchoring.anchorOf(child);
           if (anchor.newLine !== undefined) facts.kernelGuardLines.push(anchor.newLine);
         }
-        visit(child, child.type === 'preproc_else' || child.type === 'preproc_elif'
-          ? [...conditions.slice(0, -1), `!(${conditions[conditions.length - 1] ?? '?'})`] : own);
+        visit(child, own);
         continue;
       }
       switch (child.type) {

@@ -55,7 +55,7 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
       const id = b.emit({ kind: 'jump', jump: kind }, node);
       b.ops[id]!.succ = [-1];
       if (!b.addLoopExit(kind, { op: id, slot: 0 })) {
-        b.notes.push(`${kind} outside a loop at line ${b.anchorOf(node).newLine ?? '?'}: treated as leaving the function`);
+        b.notes.push(`${kind} outside a loop at line ${b.anchorOf(node).newLine ?? b.anchorOf(node).oldLine ?? '?'}: treated as leaving the function`);
         b.ops[id]!.succ = [];
       }
       return;
@@ -89,7 +89,7 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
         lowerValue(b, node);
         return;
       }
-      b.notes.push(`not modelled: ${node.type} at line ${b.anchorOf(node).newLine ?? '?'}`);
+      b.notes.push(`not modelled: ${node.type} at line ${b.anchorOf(node).newLine ?? b.anchorOf(node).oldLine ?? '?'}`);
   }
 }
 

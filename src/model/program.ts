@@ -131,6 +131,8 @@ export interface FunctionProgram {
   ops: Op[];
   /** Problems met while lowering this function, e.g. a construct the extractor cannot model. */
   notes: string[];
+  /** The `#if` conditions around the definition, outermost first. */
+  conditions?: string[];
 }
 
 export type StorageClass = 'static' | 'extern' | 'none';

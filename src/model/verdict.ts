@@ -46,7 +46,7 @@ export interface Violation {
   /** True when the trace needs a store or load to be reordered. */
   reordered: boolean;
   /** For a reordered trace: the older store that became visible late, the younger one that overtook it, and the read that saw the difference. */
-  reordering?: { older: Anchor; younger: Anchor; reader: Anchor; location: string };
+  reordering?: { older: Anchor; younger: Anchor; reader: Anchor; readerFunction: string; location: string };
   trace: TraceStep[];
   /** Keys rules use to match, e.g. the operations whose order or atomicity matters. */
   involves: Anchor[];

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { FileDiff } from '../model/patch.js';
+import type { FileDiff, HunkLine } from '../model/patch.js';
 
 /**
  * Applies one file's hunks to its pre-image in memory, for `--tree`. Lines are compared with
@@ -8,6 +8,8 @@ import type { FileDiff } from '../model/patch.js';
  */
 export interface Applied {
   text?: string;
+  /** For each line of `text`, the patch line it came from, when the patch shows it. */
+  fromPatch?: (HunkLine | undefined)[];
   diagnostics: Diagnostic[];
 }
 
@@ -18,6 +20,7 @@ const same = (a: string, b: string): boolean => a.replace(/\s+/g, '') === b.repl
 export function applyFileDiff(oldText: string, file: FileDiff, input: string): Applied {
   const oldLines = oldText.replace(/\n$/, '').split('\n');
   const out: string[] = [];
+  const fromPatch: (HunkLine | undefined)[] = [];
   let cursor = 0;
   for (const hunk of file.hunks) {
     const expected = hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text);
@@ -31,20 +34,30 @@ export function applyFileDiff(oldText: string, file: FileDiff, input: string): A
         }],
       };
     }
-    out.push(...oldLines.slice(cursor, at));
+    for (const line of oldLines.slice(cursor, at)) {
+      out.push(line);
+      fromPatch.push(undefined);
+    }
     let index = at;
     for (const line of hunk.lines) {
       if (line.kind === 'add') {
         out.push(line.text);
+        fromPatch.push(line);
       } else {
-        if (line.kind === 'ctx') out.push(oldLines[index]!);
+        if (line.kind === 'ctx') {
+          out.push(oldLines[index]!);
+          fromPatch.push(line);
+        }
         index += 1;
       }
     }
     cursor = index;
   }
-  out.push(...oldLines.slice(cursor));
-  return { text: `${out.join('\n')}\n`, diagnostics: [] };
+  for (const line of oldLines.slice(cursor)) {
+    out.push(line);
+    fromPatch.push(undefined);
+  }
+  return { text: `${out.join('\n')}\n`, fromPatch, diagnostics: [] };
 }
 
 function matchesAt(lines: readonly string[], expected: readonly string[], at: number): boolean {

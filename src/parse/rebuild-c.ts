@@ -85,6 +85,11 @@ function hasIndentation(file: FileDiff): boolean {
 const TOP_LEVEL_START = /^(#|static\b|extern\b|typedef\b|EXPORT_SYMBOL|module_|MODULE_|DEFINE_|late_initcall|subsys_initcall|core_initcall|(struct|union|enum)\s+\w+\s*\{?\s*$)/;
 const STATEMENT_START = /^(if|for|while|do|switch|return|goto|break|continue|case|default)\b|^[{}]|^[A-Za-z_][\w.>\-[\]]*\s*(=|\+=|-=|\+\+|--|\()/;
 
+function firstCode(v: Visible): string {
+  const first = firstCodeIndex(v);
+  return first >= 0 ? v.texts[first]!.trim() : '';
+}
+
 function firstCodeIndex(v: Visible): number {
   return v.scan.lines.findIndex((s, i) => {
     const t = v.texts[i]!.trim();
@@ -100,6 +105,8 @@ function startDepth(v: Visible, indented: boolean, prev: Cursor, nextSameFunctio
   const firstText = first >= 0 ? v.texts[first]!.trim() : '';
   let inside = false;
   if (v.context.kind === 'function') {
+    // A hunk that starts at the function's own `{` (its signature is the line git put in the context).
+    if (firstText === '{' && neededBraces === 0) return 0;
     inside = neededBraces > 0 || first < 0 || !(TOP_LEVEL_START.test(firstText) || isDefinitionStart(v, first));
   } else if (v.context.kind === 'aggregate') {
     inside = neededBraces > 0 || (first >= 0 && !TOP_LEVEL_START.test(firstText) && /;\s*$/.test(firstText) && !firstText.includes('('));
@@ -269,6 +276,9 @@ export function rebuildFromHunks(file: FileDiff, side: ImageSide): CSource {
             emitter.synthetic('{', anchor);
             emitter.cursor.open.push('{');
           }
+        } else if (v.context.kind === 'function' && firstCode(v) === '{') {
+          if (hasHidden) emitter.newGap('between-hunks', hiddenFrom, start - 1);
+          emitter.synthetic(v.context.signature, anchor);
         } else if (hasHidden) {
           emitter.newGap(previousEnd === undefined ? 'before-hunk' : 'between-hunks', hiddenFrom, start - 1);
         }
@@ -339,8 +349,8 @@ function emitConditionals(emitter: Emitter, v: Visible, anchor: SourceLine): voi
 
 /** The condition an `#endif /* NAME *\/` closes, when its comment names one. */
 function conditionFromComment(comment: string): string {
-  const name = /^!?\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\)?$/.exec(comment.trim());
-  return name ? `defined(${name[1]})` : HIDDEN_CONDITION;
+  const name = /^(!?)\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\)?$/.exec(comment.trim());
+  return name ? `${name[1]}defined(${name[2]})` : HIDDEN_CONDITION;
 }
 
 const DEFINITION_NAME = /^(?:[A-Za-z_][\w\s*]*?\s\**)?\**([A-Za-z_]\w*)\s*\(/;
@@ -372,19 +382,23 @@ function emitHunk(emitter: Emitter, v: Visible): void {
   else if (emitter.cursor.fn === undefined && v.context.kind === 'function') emitter.cursor.fn = v.context.name;
 }
 
-/** Rebuilds one side of a file whose full text is known (from `--tree`), anchoring changed lines. */
-export function rebuildFromText(file: FileDiff, side: ImageSide, text: string): CSource {
+/**
+ * Rebuilds one side of a file whose full text is known (from `--tree`), anchoring the lines the patch
+ * shows. `fromPatch` says which patch line each row came from when the patch applied at an offset;
+ * without it, rows are matched by the hunks' line numbers.
+ */
+export function rebuildFromText(file: FileDiff, side: ImageSide, text: string, fromPatch?: readonly (HunkLine | undefined)[]): CSource {
   const path = side === 'new' ? file.newPath : file.oldPath;
   const rows = text.replace(/\n$/, '').split('\n');
   const byLine = new Map<number, HunkLine>();
-  for (const hunk of file.hunks) {
+  for (const hunk of fromPatch ? [] : file.hunks) {
     for (const line of sideLines(hunk, side)) {
       const n = lineNumberOf(line, side);
       if (n !== undefined) byLine.set(n, line);
     }
   }
   const lines = rows.map((_, i): SourceLine => {
-    const hunkLine = byLine.get(i + 1);
+    const hunkLine = fromPatch ? fromPatch[i] : byLine.get(i + 1);
     if (!hunkLine) return side === 'new' ? { origin: 'tree', newLine: i + 1 } : { origin: 'tree', oldLine: i + 1 };
     const source: SourceLine = { origin: originOf(hunkLine), patchLine: hunkLine.patchLine };
     if (hunkLine.newLine !== undefined) source.newLine = hunkLine.newLine;

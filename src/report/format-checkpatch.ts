@@ -51,3 +51,14 @@ export function formatCheckpatch(result: ReviewResult, options: CheckpatchOption
   lines.push(`total: ${counts.error} errors, ${counts.warning} warnings, ${checks}${linesChecked(options.patches)} lines checked`);
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * `checkpatch.pl --terse --showfile --show-types --no-summary --mailback`: one line per finding,
+ * `file:line: LEVEL:TYPE: message`, and nothing at all for a clean patch. b4's per-patch check
+ * (`b4.prep-perpatch-check-cmd`) reads each line of output as one problem, so there is no total line.
+ */
+export function formatCheckpatchTerse(result: ReviewResult): string {
+  return sortFindingsByPatchLine(result.findings)
+    .map((finding) => `${finding.file}:${finding.line}: ${LEVEL[finding.severity]}:${checkpatchType(finding.rule)}: ${finding.message.replace(/\s+/g, ' ').trim()}\n`)
+    .join('');
+}

@@ -1,7 +1,7 @@
 import libmime from 'libmime';
 import type { Finding } from '../model/finding.js';
 import type { FileDiff, Hunk, Patch, SeriesPosition } from '../model/patch.js';
-import { renderTrace } from './format-trace.js';
+import { condenseTrace, renderTrace } from './format-trace.js';
 import { diffLines, diffPrefix, locateFinding } from './locate-line.js';
 import { sortFindings } from './sort-findings.js';
 import { wrapParagraphs } from './wrap-words.js';
@@ -99,7 +99,7 @@ function commentLines(finding: Finding): string[] {
   const lines = wrapParagraphs(finding.message, WIDTH);
   if (finding.fix.trim() !== '') lines.push('', ...wrapParagraphs(finding.fix, WIDTH));
   if (finding.trace && finding.trace.length > 0) {
-    const trace = renderTrace(finding.trace, { width: WIDTH, indent: 4 });
+    const trace = renderTrace(condenseTrace(finding.trace), { width: WIDTH, indent: 4 });
     lines.push('', ...trace.header, ...trace.rows);
   }
   return lines;

@@ -4,7 +4,7 @@ import type { Finding, Severity } from '../model/finding.js';
 import type { AnalysisNote, IncompleteAnalysis, ReviewResult } from '../model/report.js';
 import { countSeverities } from './count-severities.js';
 import { describeIncomplete } from './describe-incomplete.js';
-import { renderTrace } from './format-trace.js';
+import { condenseTrace, renderTrace } from './format-trace.js';
 import { sortFindings } from './sort-findings.js';
 
 export interface TextOptions {
@@ -49,10 +49,24 @@ function formatFinding(finding: Finding, colors: Colors, width: number): string[
     lines.push(`${colors.bold(`${at}:`)} ${paint('note', colors)('note:')} ${related.message}`);
   }
   if (finding.trace && finding.trace.length > 0) {
-    const trace = renderTrace(finding.trace, { width, indent: INDENT });
+    const trace = renderTrace(condenseTrace(finding.trace), { width, indent: INDENT });
     lines.push('', ...trace.header.map((l) => colors.bold(l)), ...trace.rows);
   }
   return lines;
+}
+
+/** Kernel developers name a commit by 12 hex digits and its subject, as in a `Fixes:` tag. */
+const SHORT_HASH = 12;
+
+/**
+ * `In commit 0123456789ab ("subject"):` before the first finding of each commit, when the patch came
+ * from git and so has one; the subject is the commit's, without the mail's `[PATCH v2 3/5]` tag.
+ * The `file: In function` heading under it is repeated for the new commit.
+ */
+function commitHeading(previous: Finding | undefined, finding: Finding, colors: Colors): string[] {
+  if (!finding.commit || (previous?.commit === finding.commit && previous.input === finding.input)) return [];
+  const subject = finding.subject.replace(/^\s*(?:\[[^\]]*\]\s*)+/, '');
+  return [`In commit ${colors.bold(finding.commit.slice(0, SHORT_HASH))} ("${subject}"):`];
 }
 
 /** `file: In function 'f':` before the first finding of each function, as gcc groups them. */
@@ -95,7 +109,8 @@ export function formatText(result: ReviewResult, options: TextOptions): string {
   const lines: string[] = [];
   let previous: Finding | undefined;
   for (const finding of sortFindings(result.findings)) {
-    lines.push(...functionHeading(previous, finding, colors), ...formatFinding(finding, colors, width), '');
+    const commit = commitHeading(previous, finding, colors);
+    lines.push(...commit, ...functionHeading(commit.length > 0 ? undefined : previous, finding, colors), ...formatFinding(finding, colors, width), '');
     previous = finding;
   }
   const trailer = [

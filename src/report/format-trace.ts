@@ -119,6 +119,24 @@ function joinRow(cells: string[][], columns: readonly Column[], indent: string):
   return lines;
 }
 
+/** Traces this short are shown whole. */
+const SHORT_TRACE = 12;
+
+/**
+ * The steps a reader needs: what touched shared memory, locks and lists, the decisions taken on it,
+ * and the last step; calls, returns and hidden lines in between are left out, and a step repeated
+ * back to back is shown once.
+ */
+export function condenseTrace(trace: readonly TraceStep[]): TraceStep[] {
+  if (trace.length <= SHORT_TRACE) return [...trace];
+  const kept = trace.filter((step, i) => i === trace.length - 1 || step.access !== undefined || step.commit === true
+    || (step.decision !== undefined && trace.slice(Math.max(0, i - 3), i).some((s) => s.thread === step.thread && s.access === 'read')));
+  return kept.filter((step, i) => {
+    const previous = kept[i - 1];
+    return !previous || previous.thread !== step.thread || previous.text !== step.text || previous.anchor.newLine !== step.anchor.newLine;
+  });
+}
+
 /**
  * An interleaving as columns, one per thread, each step on its own row in the global order the
  * simulator found, so reading down shows what happened when and reading across shows who did it.

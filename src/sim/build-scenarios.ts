@@ -1,8 +1,9 @@
 import type { FunctionProgram, ObjectDecl } from '../model/program.js';
 import type { SeriesProgram } from '../extract/extract-patch.js';
+import { holdsInFullConfig } from '../extract/config-condition.js';
 import { extractModel } from '../extract/extract-model.js';
 import { BUS_DEVICE_TYPES, DRIVER_ROLE_FIELDS } from '../extract/kernel-api.js';
-import { V7_MM_MODEL, V7_MM_MODEL_FILE } from './models/v7-mm.js';
+import { MODEL_MAPPING_GLOBAL, V7_MM_MODEL, V7_MM_MODEL_FILE } from './models/v7-mm.js';
 import type { Actor, ArgSpec, GlobalInit, Scenario, ScriptStep } from './scenario.js';
 
 /**
@@ -69,6 +70,16 @@ export function findRoles(functions: FunctionProgram[], objects: ObjectDecl[]): 
   return roles;
 }
 
+/**
+ * The model names the mm-side global that identifies balloon pages the way the v7 hooks do. A driver
+ * that calls it something else is bound by type instead: its one global `struct address_space *`.
+ */
+function bindModelGlobals(model: string, objects: readonly ObjectDecl[]): string {
+  if (objects.some((o) => o.name === MODEL_MAPPING_GLOBAL)) return model;
+  const candidates = [...new Set(objects.filter((o) => o.isPointer && baseType(o.type) === 'struct address_space').map((o) => o.name))];
+  return candidates.length === 1 ? model.replace(new RegExp(`\\b${MODEL_MAPPING_GLOBAL}\\b`, 'g'), candidates[0]!) : model;
+}
+
 function argsFor(fn: FunctionProgram, device: number, roles: Roles): ArgSpec[] {
   return fn.params.map((p): ArgSpec => {
     if (fn === roles.probe || fn === roles.remove) return { kind: 'device-core', device };
@@ -96,10 +107,15 @@ function globalsOf(objects: ObjectDecl[]): GlobalInit[] {
 export function buildScenarios(series: SeriesProgram, options: ScenarioOptions): Scenario[] {
   const newFiles = series.patches.flatMap((p) => p.files.filter((f) => f.side === 'new'));
   const seriesFunctions = new Map<string, FunctionProgram>();
-  for (const file of newFiles) for (const fn of file.functions) seriesFunctions.set(fn.name, fn);
+  for (const file of newFiles) {
+    for (const fn of file.functions) {
+      // Of `#if FEATURE ... #else stub #endif`, the feature's definition is the one under review.
+      if ((fn.conditions ?? []).every(holdsInFullConfig) || !seriesFunctions.has(fn.name)) seriesFunctions.set(fn.name, fn);
+    }
+  }
   const objects = newFiles.flatMap((f) => f.facts.objects);
 
-  const model = extractModel(V7_MM_MODEL_FILE, V7_MM_MODEL, {
+  const model = extractModel(V7_MM_MODEL_FILE, bindModelGlobals(V7_MM_MODEL, objects), {
     globals: new Set(objects.map((o) => o.name)),
     functions: new Set(seriesFunctions.keys()),
   });
@@ -118,9 +134,9 @@ export function buildScenarios(series: SeriesProgram, options: ScenarioOptions):
   const roles = findRoles([...seriesFunctions.values()], objects);
   const compaction: Actor = { name: 'compaction', device: -1, script: [{ do: 'call', fn: 'compact_zone', args: [{ kind: 'unknown' }] }] };
 
-  const base = (name: string, description: string, setup: ScriptStep[], actors: Actor[], devices = 1): Scenario => ({
+  const base = (name: string, description: string, setup: ScriptStep[], actors: Actor[], devices = 1, relaxed = options.relaxedStores): Scenario => ({
     name, description, functions, moduleFunctions, globals, actors, devices, pages: options.pages,
-    relaxedStores: options.relaxedStores, deferLoads: false, allocationsMayFail: false, notes: [...notes],
+    relaxedStores: relaxed, deferLoads: false, allocationsMayFail: false, notes: [...notes],
     ...(setup.length > 0 ? { setup: { name: 'probe', device: 0, script: setup } } : {}),
   });
 
@@ -139,11 +155,11 @@ export function buildScenarios(series: SeriesProgram, options: ScenarioOptions):
   }
   if (roles.remove) {
     scenarios.push(base('compaction vs unload', 'the module is unloaded while compaction holds an isolated balloon page',
-      setup, [compaction, { name: 'unload', device: 0, script: [call(roles.remove, 0, roles), { do: 'unload' }] }]));
+      setup, [compaction, { name: 'unload', device: 0, script: [call(roles.remove, 0, roles), { do: 'unload' }] }], 1, false));
   }
   if (roles.probe && options.secondDevice) {
     scenarios.push(base('second device', 'a second balloon device is probed while compaction works on the first one\'s pages',
-      setup, [compaction, { name: 'second probe', device: 1, script: [call(roles.probe, 1, roles)] }], 2));
+      setup, [compaction, { name: 'second probe', device: 1, script: [call(roles.probe, 1, roles)] }], 2, false));
   }
   return scenarios;
 }
@@ -165,5 +181,6 @@ export function buildSoloScenarios(series: SeriesProgram, functions: ReadonlyMap
     deferLoads: false,
     allocationsMayFail: true,
     notes: [],
+    checks: ['lock-leak', 'bad-unlock', 'deadlock', 'sleep-in-atomic'],
   }));
 }

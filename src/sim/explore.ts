@@ -1,4 +1,4 @@
-import type { FunctionProgram } from '../model/program.js';
+import type { FunctionProgram, Op } from '../model/program.js';
 import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
 import { actorName, commit, committable, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
@@ -6,7 +6,7 @@ import { computeLiveness } from './liveness.js';
 import { computeActorAccess, computeProtection } from './locksets.js';
 import type { Scenario } from './scenario.js';
 import { cloneState, type HeapObject, NULL, type SimState, stateKey } from './state.js';
-import { locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
+import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
 
 /**
  * Breadth-first search over interleavings and store commits with visited-state hashing, so the first
@@ -35,21 +35,21 @@ interface Node {
 }
 
 function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext } {
-  const objects: HeapObject[] = [{ kind: 'globals', type: '', live: true, fields: {}, device: -1, zeroed: true }];
+  const objects: HeapObject[] = [{ kind: 'globals', type: '', live: true, fields: {}, device: -1, zeroed: true, owner: -1 }];
   const globalObjects = new Map<string, number>();
   for (const global of scenario.globals) {
     if (!global.isObject) continue;
     const fields: Record<string, string> = {};
     for (const [field, fn] of Object.entries(global.fields ?? {})) fields[field] = `&${fn}`;
-    objects.push({ kind: 'object', type: global.type, live: true, fields, device: -1, zeroed: true });
+    objects.push({ kind: 'object', name: global.name, type: global.type, live: true, fields, device: -1, zeroed: true, owner: -1 });
     globalObjects.set(global.name, objects.length - 1);
   }
   for (let d = 0; d < scenario.devices; d += 1) {
-    objects.push({ kind: 'device', type: 'device', live: true, fields: {}, device: d, zeroed: false });
+    objects.push({ kind: 'device', type: 'device', live: true, fields: {}, device: d, zeroed: false, owner: -1 });
   }
   const pageIds: number[] = [];
   for (let p = 0; p < scenario.pages; p += 1) {
-    objects.push({ kind: 'page', type: 'struct page', live: true, fields: { _state: 'free', _count: '0', mapping: NULL }, device: -1, zeroed: true });
+    objects.push({ kind: 'page', type: 'struct page', live: true, fields: { _state: 'free', _count: '0', mapping: NULL }, device: -1, zeroed: true, owner: -1 });
     pageIds.push(objects.length - 1);
   }
   const actors = (scenario.setup ? 1 : 0) + scenario.actors.length;
@@ -76,7 +76,7 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
   const othersWrite = threadActors.map((_, i) => new Set(concurrent(i).flatMap((j) => [...access[j]!.writes])));
   const othersRead = threadActors.map((_, i) => new Set(concurrent(i).flatMap((j) => [...access[j]!.reads])));
   const liveness = new Map([...scenario.functions.values()].map((fn) => [fn.name, computeLiveness(fn)]));
-  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, protection, liveness, othersWrite, othersRead } };
+  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, reduce: true, protection, liveness, othersWrite, othersRead } };
 }
 
 /** Every successor of a state: a step of each thread, each commit of a buffered store, each late load. */
@@ -88,9 +88,9 @@ function successors(state: SimState, ctx: WorldContext): Outcome[] {
       const next = cloneState(state);
       const entry = next.threads[t]!.buffer[index]!;
       const step: TraceStep = {
-        thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: `(store becomes visible)`,
-        anchor: anchorOfOp(ctx, entry.op), commit: true,
-        location: entry.loc === LIST_LOCATION ? 'list links' : locationName(next, entry.loc), access: 'write',
+        thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: opOf(ctx, entry.op)?.text ?? '(store)',
+        anchor: anchorOfOp(ctx, entry.op), commit: true, note: 'becomes visible to the other CPUs',
+        location: entry.loc === LIST_LOCATION ? locationName(next, decodeListChange(entry.value).entry) : locationName(next, entry.loc), access: 'write',
       };
       try {
         commit(next, t, index);
@@ -109,10 +109,14 @@ function successors(state: SimState, ctx: WorldContext): Outcome[] {
   return out;
 }
 
-function anchorOfOp(ctx: WorldContext, ref: string): Anchor {
+function opOf(ctx: WorldContext, ref: string): Op | undefined {
   const [fn, id] = ref.split('#');
   const program: FunctionProgram | undefined = ctx.scenario.functions.get(fn ?? '');
-  return program?.ops[Number(id)]?.anchor ?? { file: '?', origin: 'model' };
+  return program?.ops[Number(id)];
+}
+
+function anchorOfOp(ctx: WorldContext, ref: string): Anchor {
+  return opOf(ctx, ref)?.anchor ?? { file: '?', origin: 'model' };
 }
 
 function stuck(state: SimState, ctx: WorldContext): boolean {
@@ -134,7 +138,7 @@ function traceOf(nodes: Node[], index: number, last: TraceStep[]): TraceStep[] {
 export function explore(scenario: Scenario, options: ExploreOptions): Exploration {
   const { state: init, ctx } = initialState(scenario);
   const reduce = options.reduce ?? true;
-  if (!reduce) ctx.moduleSteps = true;
+  ctx.reduce = reduce;
   const visited = new Map<string, number>([[stateKey(init), 0]]);
   const nodes: Node[] = [{ parent: -1, steps: [] }];
   const states: (SimState | undefined)[] = [init];
@@ -147,10 +151,12 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
 
   const record = (index: number, outcome: Outcome): void => {
     const v = outcome.violation!;
+    if (scenario.checks && !scenario.checks.includes(v.kind)) return;
     const reordering = outcome.state.reordering;
     const key = violationKey(v, reordering !== undefined);
     if (violations.has(key)) return;
-    const trace = traceOf(nodes, index, outcome.steps);
+    // The setup ran alone before anything raced: its steps explain nothing about the interleaving.
+    const trace = traceOf(nodes, index, outcome.steps).filter((s) => !(scenario.setup && s.thread === 0));
     const actors = [...new Set(trace.map((s) => s.actor))];
     const violation: Violation = {
       kind: v.kind, message: v.message, anchor: v.anchor, function: v.function, actors, reordered: reordering !== undefined, trace,
@@ -159,7 +165,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     if (reordering) {
       violation.reordering = {
         older: anchorOfOp(ctx, reordering.older), younger: anchorOfOp(ctx, reordering.younger),
-        reader: anchorOfOp(ctx, reordering.reader), location: reordering.location,
+        reader: anchorOfOp(ctx, reordering.reader), readerFunction: reordering.reader.split('#')[0] ?? '', location: reordering.location,
       };
     }
     violations.set(key, violation);

@@ -5,7 +5,7 @@ import { evaluate, locationOf } from './evaluate.js';
 import { accessKeys, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
-  cloneState, type Frame, NULL, objectOf, pointerTo, type SimState, truth, UNKNOWN, type Value,
+  cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, truth, UNKNOWN, type Value,
 } from './state.js';
 import {
   applyListChange, checkLive, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
@@ -66,9 +66,23 @@ function isPrivate(op: Op, thread: number, ctx: WorldContext): boolean {
   return keys.every((key) => !writes.has(key) && (op.kind === 'load' || !reads.has(key)));
 }
 
-function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonly string[], thread: number): boolean {
+/** The object a load or store touches, when it is one only this thread can reach yet. */
+function touchesOwnObject(op: Op, state: SimState, thread: number, frame: Frame, ctx: WorldContext): boolean {
+  if (op.kind !== 'load' && op.kind !== 'store') return false;
+  const e = op.kind === 'load' ? op.source : op.target;
+  // Only the common shape is worth a look here: a field through a pointer register.
+  if (e.k !== 'field' || !e.arrow || (e.base.k !== 'temp' && e.base.k !== 'name')) return false;
+  const base = e.base.k === 'temp' ? frame.regs[`t${e.base.id}`] : frame.regs[e.base.name];
+  const location = base?.startsWith('@') ? base.slice(1) : undefined;
+  if (location === undefined) return false;
+  return state.objects[objectIdOf(location)]?.owner === thread;
+}
+
+function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonly string[], thread: number, state: SimState, frame: Frame): boolean {
+  if (!ctx.reduce) return op.kind !== 'nop';
   // The setup runs alone: nothing can interleave with it.
   if (ctx.scenario.setup && thread === 0) return false;
+  if (touchesOwnObject(op, state, thread, frame, ctx)) return false;
   if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, ctx) && !isPrivate(op, thread, ctx)) return true;
   return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop';
 }
@@ -93,6 +107,8 @@ export function mayRun(state: SimState, thread: number, ctx: WorldContext): bool
 /** All outcomes of one step of `thread` from `state`; empty when the thread cannot move. */
 export function stepThread(state: SimState, thread: number, ctx: WorldContext): Outcome[] {
   if (!mayRun(state, thread, ctx)) return [];
+  const first = currentOp(state, thread, ctx);
+  if (first && !enabled(state, thread, first.op, first.fn, ctx)) return [];
   const results: Outcome[] = [];
   const finish = (outcome: Outcome): void => {
     pruneDead(outcome.state, thread, ctx);
@@ -119,7 +135,7 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       continue;
     }
     const current = currentOp(w.state, thread, ctx)!;
-    const visible = isVisible(current.op, current.fn, ctx, t.held, thread);
+    const visible = isVisible(current.op, current.fn, ctx, t.held, thread, w.state, current.frame);
     if ((w.visibleDone && visible) || w.count >= MAX_OPS_PER_STEP) {
       finish({ state: w.state, steps: w.steps });
       continue;
@@ -135,7 +151,7 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       if (!(error instanceof ViolationError)) throw error;
       finish({
         state: w.state,
-        steps: [...w.steps, traceStep(w.state, thread, current.fn, current.op, ctx, error.fault.message)],
+        steps: [...w.steps, traceStep(w.state, thread, current.fn, current.op, ctx, error.fault.message, error.fault.location ? { location: error.fault.location } : {})],
         violation: { ...error.fault, anchor: current.op.anchor, function: current.fn.name },
       });
       continue;
@@ -200,14 +216,14 @@ function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: 
     case 'value':
       return spec.value;
     case 'unknown':
-      return type.includes('*') ? newObject(state, baseType(type), scriptOf(ctx, thread).device, false) : UNKNOWN;
+      return type.includes('*') ? newObject(state, baseType(type), scriptOf(ctx, thread).device, false, thread) : UNKNOWN;
     case 'device-core': {
       const found = state.objects.findIndex((o) => o.kind === 'device' && o.device === spec.device);
       return found >= 0 ? pointerTo(found) : UNKNOWN;
     }
     case 'device-object': {
       const found = state.objects.findIndex((o, i) => i > 0 && o.kind === 'object' && o.device === spec.device && o.type === spec.type && o.live);
-      return found >= 0 ? pointerTo(found) : newObject(state, spec.type, spec.device, false);
+      return found >= 0 ? pointerTo(found) : newObject(state, spec.type, spec.device, false, -1);
     }
   }
 }
@@ -215,9 +231,9 @@ function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: 
 const baseType = (type: string): string => type.replace(/\*/g, '').replace(/\bconst\b/g, '').trim();
 
 /** A fresh object; freed objects' slots are handed out again first, as an allocator would. */
-export function newObject(state: SimState, type: string, device: number, zeroed: boolean): Value {
+export function newObject(state: SimState, type: string, device: number, zeroed: boolean, owner: number): Value {
   const reuse = state.objects.findIndex((o) => o.kind === 'object' && !o.live);
-  const object = { kind: 'object' as const, type, live: true, fields: {}, device, zeroed };
+  const object = { kind: 'object' as const, type, live: true, fields: {}, device, zeroed, owner };
   if (reuse >= 0) {
     state.objects[reuse] = object;
     return pointerTo(reuse);
@@ -230,10 +246,10 @@ function materializer(state: SimState, thread: number, fn: FunctionProgram, ctx:
   return (name) => {
     const declared = [...fn.locals, ...fn.params].find((l) => l.name === name);
     if (declared && /\*/.test(declared.type + (fn.locals.find((l) => l.name === name) ? '' : ''))) {
-      return newObject(state, baseType(declared.type), deviceOf(state, thread, ctx), false);
+      return newObject(state, baseType(declared.type), deviceOf(state, thread, ctx), false, thread);
     }
     if (declared?.type.startsWith('struct') && fn.locals.some((l) => l.name === name)) {
-      return newObject(state, baseType(declared.type), deviceOf(state, thread, ctx), false);
+      return newObject(state, baseType(declared.type), deviceOf(state, thread, ctx), false, thread);
     }
     return UNKNOWN;
   };
@@ -260,21 +276,44 @@ function enabled(state: SimState, thread: number, op: Op, fn: FunctionProgram, c
       if (t.deferred.length > 0) return false;
     }
   }
-  if (op.kind === 'barrier' && op.barrier !== 'compiler' && op.barrier !== 'write' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
+  // rmb orders loads only: it waits for late loads, not for the store buffer; mb waits for both.
+  if (op.kind === 'barrier' && op.barrier === 'full' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
+  if (op.kind === 'barrier' && op.barrier === 'read' && t.deferred.length > 0) return false;
   if (op.kind === 'store' && op.order === 'release' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
-  if (op.kind === 'load' && op.order === 'acquire' && t.deferred.length > 0) return false;
+  // An acquire load waits for nothing: it orders what follows it, so older late loads may stay late.
+  // Late loads land in the frame that issued them, and a frame's registers go at its return.
+  if ((op.kind === 'return' || op.kind === 'call') && t.deferred.length > 0) return false;
   // Value-returning atomics on the refcount (get_page_unless_zero, put_page_testzero) are full barriers.
   if ((op.kind === 'pageref' && op.action !== 'count') || (op.kind === 'free' && op.what === 'page')) {
     if (t.buffer.length > 0 || t.deferred.length > 0) return false;
   }
-  if (t.deferred.length > 0 && usesDeferred(op, t.deferred.map((d) => d.reg))) return false;
-  void fn;
+  if (t.deferred.length > 0 && !movedDeferred(op, t.deferred, fn, ctx) && usesDeferred(op, t.deferred.map((d) => d.reg))) return false;
   return true;
 }
 
+/** Whether the operation reads or overwrites a register a late load has yet to fill: temps and locals alike. */
 function usesDeferred(op: Op, regs: string[]): boolean {
   const text = JSON.stringify(op);
-  return regs.some((r) => text.includes(`"k":"temp","id":${r.slice(1)}}`));
+  return regs.some((r) => {
+    if (op.kind === 'assign' && op.local === r) return true;
+    const temp = /^t(\d+)$/.exec(r);
+    if (temp && text.includes(`"k":"temp","id":${temp[1]}}`)) return true;
+    return text.includes(`"k":"name","name":${JSON.stringify(r)},"scope":"local"`);
+  });
+}
+
+/**
+ * `r0 = t1` where `t1` is a late load's temp that dies here only renames the register the load will
+ * fill: the load stays late. Without this the copy every `r0 = READ_ONCE(*x)` lowers to would force
+ * each load at once and no load could ever be satisfied after a younger access.
+ */
+function movedDeferred(op: Op, deferred: readonly DeferredLoad[], fn: FunctionProgram, ctx: WorldContext): DeferredLoad | undefined {
+  if (op.kind !== 'assign') return undefined;
+  const source = op.value.k === 'temp' ? `t${op.value.id}` : op.value.k === 'name' && op.value.scope === 'local' ? op.value.name : undefined;
+  const load = deferred.find((d) => d.reg === source);
+  if (!load || deferred.some((d) => d.reg === op.local)) return undefined;
+  const liveAfter = ctx.liveness.get(fn.name)?.[op.succ[0] ?? -1];
+  return liveAfter && !liveAfter.has(source!) ? load : undefined;
 }
 
 function lockKey(op: OpOf<'lock'>, frame: Frame, ctx: WorldContext, materialize: (name: string) => Value): string | undefined {
@@ -338,6 +377,12 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       return [...single({}, note), { state: leaves, step: traceStep(leaves, thread, fn, op, ctx, `${note}; this path does (lock state there unknown)`) }];
     }
     case 'assign': {
+      const moved = movedDeferred(op, t.deferred, fn, ctx);
+      if (moved) {
+        // States share deferred entries (a shallow copy): replace the entry, never change it.
+        t.deferred[t.deferred.indexOf(moved)] = { ...moved, reg: op.local };
+        return single();
+      }
       const v = value(op.value);
       frame.regs[op.local] = v;
       const declared = fn.locals.find((l) => l.name === op.local);
@@ -353,6 +398,16 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       if (taken !== undefined) {
         next(state, op.succ[taken ? 0 : 1]);
         return [{ state, step: traceStep(state, thread, fn, op, ctx, undefined, { decision: taken }) }];
+      }
+      // A BUG() behind a condition the model cannot decide is no evidence of anything: only the other way is taken.
+      const isBug = (target: number | undefined): boolean => {
+        const t = target !== undefined ? fn.ops[target] : undefined;
+        return t?.kind === 'bug' && t.level === 'bug';
+      };
+      if (isBug(op.succ[0]) || isBug(op.succ[1])) {
+        const taken = isBug(op.succ[0]) ? 1 : 0;
+        next(state, op.succ[taken]);
+        return [{ state, step: traceStep(state, thread, fn, op, ctx, undefined, { decision: taken === 0 }) }];
       }
       const other = cloneState(state);
       next(state, op.succ[0]);
@@ -370,6 +425,8 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       }
       checkLive(state, location, 'read');
       noteObservation(state, thread, location, op);
+      // Same-location loads stay in order (read-read coherence), whether this one is late or not.
+      for (const d of t.deferred.filter((x) => x.loc === location)) performDeferred(state, thread, d.reg);
       const forks: Fork[] = [];
       if (ctx.scenario.deferLoads && op.order !== 'acquire') {
         const deferred = cloneState(state);
@@ -378,7 +435,6 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
         next(deferred);
         forks.push({ state: deferred, step: traceStep(deferred, thread, fn, op, ctx, 'load issued, satisfied later', { location: locationName(state, location), access: 'read' }) });
       }
-      for (const d of t.deferred.filter((x) => x.loc === location)) performDeferred(state, thread, d.reg);
       const v = readMemory(state, thread, location);
       frame.regs[`t${op.dest}`] = v;
       next(state);
@@ -446,7 +502,25 @@ function buffers(thread: number, ctx: WorldContext): boolean {
   return ctx.scenario.relaxedStores && !(ctx.scenario.setup && thread === 0);
 }
 
+/** A pointer stored where others can read it makes its object (and what it points to) shared. */
+function publish(state: SimState, value: Value): void {
+  const work = [value];
+  while (work.length > 0) {
+    const id = objectOf(work.pop()!);
+    const object = id !== undefined ? state.objects[id] : undefined;
+    if (!object || object.owner < 0) continue;
+    object.owner = -1;
+    work.push(...Object.values(object.fields));
+  }
+}
+
 function store(state: SimState, thread: number, location: string, v: Value, opRef: string, ctx: WorldContext, hidden: boolean): void {
+  const target = state.objects[objectIdOf(location)];
+  if (target?.owner !== thread) publish(state, v);
+  if (target?.owner === thread) {
+    writeCommitted(state, location, v);
+    return;
+  }
   if (buffers(thread, ctx) && !hidden) {
     state.threads[thread]!.buffer.push({ loc: location, value: v, op: opRef, fenced: false });
     return;
@@ -661,7 +735,7 @@ function executeAlloc(
     object.fields = { _state: 'used', _count: '1', mapping: NULL };
     frame.regs[`t${op.dest}`] = pointerTo(page);
   } else {
-    frame.regs[`t${op.dest}`] = newObject(state, '', scriptOf(ctx, thread).device, op.api.includes('z'));
+    frame.regs[`t${op.dest}`] = newObject(state, '', scriptOf(ctx, thread).device, op.api.includes('z'), thread);
   }
   next(state);
   const s = step({}, undefined);

@@ -1,4 +1,5 @@
 import type { FunctionProgram } from '../model/program.js';
+import type { ViolationKind } from '../model/verdict.js';
 import type { Value } from './state.js';
 
 /**
@@ -64,4 +65,6 @@ export interface Scenario {
   keepRegisters?: boolean;
   /** Notes on what the scenario could not model. */
   notes: string[];
+  /** Only these violations count (solo runs look at lock balance only); all when absent. */
+  checks?: readonly ViolationKind[];
 }

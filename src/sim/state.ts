@@ -15,6 +15,8 @@ export type ObjectKind = 'globals' | 'page' | 'object' | 'device';
 
 export interface HeapObject {
   kind: ObjectKind;
+  /** The global's name, for a struct global (a lock, an ops table). */
+  name?: string;
   /** The C type it was allocated or declared as, e.g. `struct virtio_balloon`. */
   type: string;
   live: boolean;
@@ -23,6 +25,8 @@ export interface HeapObject {
   device: number;
   /** Whether unset fields read as zero (kzalloc, page frames) or as unknown. */
   zeroed: boolean;
+  /** The thread that made it and, until a pointer to it reaches shared memory, alone can reach it; -1 once shared. */
+  owner: number;
 }
 
 export interface Frame {
@@ -141,7 +145,11 @@ export function cloneState(s: SimState): SimState {
   return copy;
 }
 
-/** Canonical identity of a state for the visited set. */
+/** Canonical identity of a state for the visited set: everything that can change, nothing that cannot. */
 export function stateKey(s: SimState): string {
-  return JSON.stringify(s);
+  return JSON.stringify([
+    s.threads,
+    s.objects.map((o) => (o.kind === 'page' || o.kind === 'object' ? [o.live, o.owner, o.type, o.fields] : o.fields)),
+    s.lists, s.locks, s.module, s.deviceLists, s.pageOwner, s.reordering ?? 0,
+  ]);
 }

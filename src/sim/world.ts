@@ -16,6 +16,8 @@ export interface WorldContext {
   pageIds: readonly number[];
   /** Whether every operation of a module function must be a separate step (an unload actor exists). */
   moduleSteps: boolean;
+  /** Off only to measure what the reductions save: then every operation is its own step. */
+  reduce: boolean;
   /** Abstract locations to the locks that protect every concurrent access to them. */
   protection: Protection;
   /** Registers live before each operation, per function. */
@@ -30,16 +32,23 @@ export interface Fault {
   message: string;
   /** Faults with the same key are one violation, wherever they are hit (e.g. every line of an unloaded function). */
   key?: string;
+  /** The memory location the faulting step touched. */
+  location?: string;
 }
 
-export class ViolationError extends Error {
-  constructor(readonly fault: Fault) {
-    super(fault.message);
-  }
+/**
+ * Thrown to abandon the operation that broke a property. Not an `Error`: the search throws and
+ * catches these on hot paths, and capturing a stack each time would dominate its cost.
+ */
+export class ViolationError {
+  constructor(readonly fault: Fault) {}
 }
 
-export function fault(kind: ViolationKind, message: string, key?: string): never {
-  throw new ViolationError(key === undefined ? { kind, message } : { kind, message, key });
+export function fault(kind: ViolationKind, message: string, key?: string, location?: string): never {
+  const f: Fault = { kind, message };
+  if (key !== undefined) f.key = key;
+  if (location !== undefined) f.location = location;
+  throw new ViolationError(f);
 }
 
 /** The list location every list operation of a thread is buffered under: they stay in order. */
@@ -55,6 +64,7 @@ export function objectName(state: SimState, id: number): string {
   if (!object) return `#${id}`;
   if (object.kind === 'globals') return '';
   if (object.kind === 'page') return `page${id}`;
+  if (object.name) return object.name;
   const type = object.type.replace(/^struct\s+/, '') || 'object';
   return `${type}#${id}`;
 }
@@ -110,7 +120,7 @@ export function checkLive(state: SimState, location: string, access: 'read' | 'w
     }
     return;
   }
-  if (!object.live) fault('use-after-free', `${access === 'read' ? 'read of' : 'write to'} ${locationName(state, location)} after it was freed`);
+  if (!object.live) fault('use-after-free', `${access === 'read' ? 'read of' : 'write to'} ${locationName(state, location)} after it was freed`, undefined, locationName(state, location));
 }
 
 // ---- lists -------------------------------------------------------------------------------------
@@ -139,14 +149,14 @@ export function applyListChange(state: SimState, lists: Record<string, string[]>
   const current = listOf(lists, change.entry);
   if (change.op === 'add') {
     if (current !== undefined) {
-      fault('list-corruption', `list_add of ${locationName(state, change.entry)}, which is still on ${locationName(state, current)}`);
+      fault('list-corruption', `list_add of ${locationName(state, change.entry)}, which is still on ${locationName(state, current)}`, undefined, locationName(state, change.entry));
     }
     const entries = lists[change.head] ?? [];
     lists[change.head] = change.tail ? [...entries, change.entry] : [change.entry, ...entries];
     return;
   }
   if (current === undefined) {
-    fault('list-corruption', `list_del of ${locationName(state, change.entry)}, which is not on any list (deleted twice)`);
+    fault('list-corruption', `list_del of ${locationName(state, change.entry)}, which is not on any list (deleted twice)`, undefined, locationName(state, change.entry));
   }
   lists[current] = lists[current]!.filter((e) => e !== change.entry);
 }

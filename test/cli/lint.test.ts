@@ -155,7 +155,7 @@ describe('kreview lint on bad input', () => {
       status: 2, stdout: '', stderr: "kreview: unknown option '--frmat' (did you mean --format?)\n",
     });
     expect(await lint([NONSTATIC_BAD, '--format', 'xml'])).toEqual({
-      status: 2, stdout: '', stderr: "kreview: option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json, sarif, checkpatch.\n",
+      status: 2, stdout: '', stderr: "kreview: option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json, sarif, checkpatch, checkpatch-terse.\n",
     });
     expect((await runCli(['lint', NONSTATIC_BAD, '--max-states', '0'], { cwd: work.dir })).stderr)
       .toBe("kreview: option '--max-states <n>' argument '0' is invalid. Expected a positive integer.\n");

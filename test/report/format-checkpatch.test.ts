@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCheckpatch } from '../../src/report/format-checkpatch.js';
+import { formatCheckpatch, formatCheckpatchTerse } from '../../src/report/format-checkpatch.js';
 import { balloonPatch, headerFinding, raceFinding, reviewResult } from './fixtures.js';
 
 describe('formatCheckpatch', () => {
@@ -34,5 +34,14 @@ describe('formatCheckpatch', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('--terse: one line per finding, file:line first, and nothing at all for a clean patch', () => {
+    expect(formatCheckpatchTerse(reviewResult([headerFinding(), raceFinding()])).split('\n')).toEqual([
+      expect.stringMatching(/^drivers\/virtio\/virtio_balloon\.c:191: ERROR:BALLOON_PAGE_ISOLATION: Compaction tests page->mapping/),
+      'include/linux/virtio_balloon.h:60: WARNING:HEADER_DEFINITION: Anyone including this header gets a different copy of balloon_mapping.',
+      '',
+    ]);
+    expect(formatCheckpatchTerse(reviewResult([]))).toBe('');
   });
 });

@@ -46,4 +46,16 @@ describe('formatText', () => {
     const result = { ...reviewResult([info, info]), diagnostics: [], notes: [], incomplete: [], patches: 3 };
     expect(formatText(result, { color: false }).trimEnd().split('\n').at(-1)).toBe('2 findings (0 errors, 0 warnings, 2 info) in 3 patches');
   });
+
+  it('names the commit of each finding, once per commit, as a Fixes: tag would, when the patch came from git', () => {
+    const first = { ...raceFinding(), commit: '0123456789abcdef0123456789abcdef01234567', subject: '[PATCH v7 2/4] virtio_balloon: migrate pages' };
+    const second = { ...headerFinding(), commit: 'fedcba9876543210fedcba9876543210fedcba98', subject: '[PATCH v7 2/4] virtio_balloon: export the mapping' };
+    const output = formatText(reviewResult([first, second]), { color: false }).split('\n');
+    expect(output[0]).toBe('In commit 0123456789ab ("virtio_balloon: migrate pages"):');
+    expect(output[1]).toBe("drivers/virtio/virtio_balloon.c: In function 'leak_balloon':");
+    expect(output.filter((line) => line.startsWith('In commit '))).toEqual([
+      'In commit 0123456789ab ("virtio_balloon: migrate pages"):',
+      'In commit fedcba987654 ("virtio_balloon: export the mapping"):',
+    ]);
+  });
 });

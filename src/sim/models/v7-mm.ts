@@ -7,6 +7,9 @@
  */
 export const V7_MM_MODEL_FILE = 'model:mm-v7.c';
 
+/** The v7 hooks' global: the mapping every balloon page points to. */
+export const MODEL_MAPPING_GLOBAL = 'balloon_mapping';
+
 export const V7_MM_MODEL = `struct address_space *balloon_mapping;
 
 static inline bool movable_balloon_page(struct page *page)

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Simulator benchmark: states explored per second, the same scenarios with and without the
+// reductions (invisible-step merging, lockset protection, thread-private accesses), and the
+// Promela models of bench/promela/ checked by Debian's spin, all in the same run.
+//
+//   npm run bench:sim            (needs ../shared for the v7 series; spin is optional)
+//
+// Figures are printed, never asserted: tests do not time anything.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { parseInput } from '../dist/parse/parse-input.js';
+import { extractSeries } from '../dist/extract/extract-patch.js';
+import { buildScenarios } from '../dist/sim/build-scenarios.js';
+import { explore } from '../dist/sim/explore.js';
+import { runSpin, SCENARIOS } from './spin.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = resolve(root, '..', 'shared');
+const maxStates = Number(process.env.KREVIEW_BENCH_MAX_STATES ?? 300_000);
+
+async function seriesOf(files) {
+  const patches = [];
+  for (const file of files) patches.push(...(await parseInput(file, readFileSync(file))).patches);
+  return extractSeries({ patches, missing: [], duplicates: [], diagnostics: [] });
+}
+
+function run(scenario, reduce) {
+  const start = performance.now();
+  const { verdict } = explore(scenario, { maxStates, reduce, maxMillis: 120_000, now: () => performance.now() });
+  const seconds = (performance.now() - start) / 1000;
+  return { states: verdict.coverage.states, status: verdict.status, violations: verdict.violations.length, seconds };
+}
+
+const row = (cells) => console.log(cells.map((c, i) => String(c).padEnd(i === 0 ? 34 : 14)).join(''));
+
+if (!existsSync(shared)) {
+  console.log('skipped: ../shared (the v7 series) is not present');
+} else {
+  const inputs = [
+    ['seed (v7 2/4 from the review)', [join(shared, 'seed/review-virtio-balloon-v7-2of4.txt')]],
+    ['v7 1/4 + 2/4', [join(shared, 'corpus/series-v7/v7-1of4-mm-compaction-migration.patch'), join(shared, 'corpus/series-v7/v7-2of4-virtio-balloon-migration.patch')]],
+  ];
+  for (const [title, files] of inputs) {
+    console.log(`\n${title}`);
+    row(['scenario', 'states', 'states (no POR)', 'reduction', 'seconds', 'states/s']);
+    const scenarios = buildScenarios(await seriesOf(files), { pages: 2, secondDevice: true, relaxedStores: true });
+    for (const scenario of scenarios) {
+      const reduced = run(scenario, true);
+      const plain = run(scenario, false);
+      const factor = plain.status === 'complete' ? (plain.states / reduced.states).toFixed(1) + 'x' : `>${(plain.states / reduced.states).toFixed(1)}x`;
+      row([scenario.name, `${reduced.states}${reduced.status === 'complete' ? '' : '+'}`, `${plain.states}${plain.status === 'complete' ? '' : '+'}`, factor,
+        reduced.seconds.toFixed(2), Math.round(reduced.states / reduced.seconds)]);
+    }
+  }
+}
+
+console.log('\nspin on the same protocols (bench/promela)');
+for (const scenario of SCENARIOS) {
+  const result = runSpin(scenario.path, scenario.options);
+  if (!result) break;
+  row([scenario.title, result.states, `compile ${result.compileSeconds.toFixed(1)} s`, `run ${result.runSeconds.toFixed(2)} s`, `${result.errors} errors`]);
+}
