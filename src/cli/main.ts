@@ -1,16 +1,31 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../model/errors.js';
-import { registerExplain } from './command-explain.js';
-import { registerExtract } from './command-extract.js';
-import { registerHook } from './command-hook.js';
-import { registerLint } from './command-lint.js';
-import { registerLitmus } from './command-litmus.js';
-import { registerReply } from './command-reply.js';
-import { registerRules } from './command-rules.js';
-import { registerSim } from './command-sim.js';
 import { EXIT_CLEAN, EXIT_ERROR, reportError } from './exit.js';
 import type { Io } from './io.js';
 import { toolVersion } from './package-info.js';
+
+type Register = (program: Command, io: Io, exit: (status: number) => void) => void;
+
+/**
+ * Each command's module, loaded only when needed: a hook or b4 runs `kreview lint` for every patch,
+ * and loading every command (tree-sitter, the simulator, the mail libraries) costs more than the run.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  lint: async () => (await import('./command-lint.js')).registerLint,
+  extract: async () => (await import('./command-extract.js')).registerExtract,
+  reply: async () => (await import('./command-reply.js')).registerReply,
+  rules: async () => (await import('./command-rules.js')).registerRules,
+  explain: async () => (await import('./command-explain.js')).registerExplain,
+  sim: async () => (await import('./command-sim.js')).registerSim,
+  hook: async () => (await import('./command-hook.js')).registerHook,
+  litmus: async () => (await import('./command-litmus.js')).registerLitmus,
+};
+
+/** The commands to register: the one named, or all of them for help and suggestions. */
+async function commandsFor(argv: readonly string[]): Promise<Register[]> {
+  const named = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
+  return Promise.all(named ? [named()] : Object.values(COMMANDS).map((load) => load()));
+}
 
 /** Commander's messages on one line: `kreview: unknown option '--frmat' (did you mean --format?)`. */
 function oneLine(text: string): string {
@@ -38,14 +53,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       outputError: (text, write) => write(oneLine(text)),
     })
     .showSuggestionAfterError();
-  registerLint(program, io, exit);
-  registerExtract(program, io, exit);
-  registerReply(program, io, exit);
-  registerRules(program, io, exit);
-  registerExplain(program, io, exit);
-  registerSim(program, io, exit);
-  registerHook(program, io, exit);
-  registerLitmus(program, io, exit);
+  for (const register of await commandsFor(argv)) register(program, io, exit);
 
   try {
     if (argv.length === 0) throw new UsageError('no command given; try `kreview --help`');
