@@ -1,0 +1,53 @@
+import { useAfterFree } from '../../src/rules/use-after-free.js';
+import { SEED, V7_2 } from './rule-tester.js';
+import { testSimulatorRule } from './sim-rule-tester.js';
+
+const DRIVER = 'drivers/virtio/toy_balloon.c';
+const V7 = 'drivers/virtio/virtio_balloon.c';
+
+/** A callback of the module that compaction is inside of, or calls, after the module is gone. */
+const AFTER_UNLOAD = (fn: string): RegExp =>
+  new RegExp(`^${fn} runs after the module was unloaded: its code is gone: compaction is inside or calling ${fn}\\(\\) while unload removes the device and frees the module; `
+    + 'nothing outside the module keeps its code alive until the callback returns\\.$');
+/** remove frees the mapping that the pages compaction holds still point to. */
+const MAPPING_FREED = /^After `kfree\(balloon_mapping\)`, compaction still reaches the object in __isolate_balloon_page\(\) \(kreview's model of mm-v7\.c\): read of \S+->a_ops after it was freed\.$/;
+
+testSimulatorRule(useAfterFree, {
+  valid: [
+    // The patch does not touch remove, so there is no unload to race: nothing to say.
+    { name: 'the v7 race, with remove untouched by the patch', inputs: [{ fixture: 'sim-deflate-race.patch' }] },
+    { name: 'the leak path takes the page lock compaction holds', inputs: [{ fixture: 'sim-lock-leak-fixed.patch' }] },
+  ],
+  invalid: [
+    {
+      name: 'the address_space callbacks live in the module, and remove frees the mapping',
+      inputs: [{ fixture: 'sim-unload.patch' }],
+      findings: [
+        { file: DRIVER, line: 80, patchLine: 97, function: 'tb_migratepage', message: AFTER_UNLOAD('tb_migratepage') },
+        { file: DRIVER, line: 91, patchLine: 108, function: 'tb_isolatepage', message: AFTER_UNLOAD('tb_isolatepage') },
+        { file: DRIVER, line: 99, patchLine: 116, function: 'tb_putbackpage', message: AFTER_UNLOAD('tb_putbackpage') },
+        { file: DRIVER, line: 152, patchLine: 160, function: 'tb_remove', message: MAPPING_FREED },
+      ],
+    },
+    {
+      name: 'the seed review: "module goes away between here and when the function returns", and kfree(balloon_mapping) in remove',
+      inputs: [{ shared: SEED }],
+      findings: [
+        { file: V7, line: 400, patchLine: 229, function: 'virtballoon_migratepage', message: AFTER_UNLOAD('virtballoon_migratepage') },
+        { file: V7, line: 426, patchLine: 255, function: 'virtballoon_isolatepage', message: AFTER_UNLOAD('virtballoon_isolatepage') },
+        { file: V7, line: 437, patchLine: 266, function: 'virtballoon_putbackpage', message: AFTER_UNLOAD('virtballoon_putbackpage') },
+        { file: V7, line: 521, patchLine: 335, function: 'virtballoon_remove', message: MAPPING_FREED },
+      ],
+    },
+    {
+      name: 'v7 2/4 as sent',
+      inputs: [{ shared: V7_2 }],
+      findings: [
+        { file: V7, line: 400, patchLine: 206, function: 'virtballoon_migratepage' },
+        { file: V7, line: 426, patchLine: 232, function: 'virtballoon_isolatepage' },
+        { file: V7, line: 437, patchLine: 243, function: 'virtballoon_putbackpage' },
+        { file: V7, line: 521, patchLine: 295, function: 'virtballoon_remove' },
+      ],
+    },
+  ],
+});
