@@ -836,6 +836,18 @@ function executeCall(
   return [{ state, step: traceStep(state, thread, fn, op, ctx, `calls ${callee.name}`) }];
 }
 
+/**
+ * A held lock as the source spells it (`tb->lock`), when this function takes exactly one lock of its
+ * class; otherwise as the simulator names the object.
+ */
+function heldLockName(state: SimState, fn: FunctionProgram, key: string): string {
+  const spelled = new Set(fn.ops
+    .filter((op): op is Op & OpOf<'lock'> => op.kind === 'lock' && (op.action === 'acquire' || op.action === 'try') && op.lockClass === state.lockKinds[key])
+    .map((op) => /\(\s*&?\s*([^,)]+)/.exec(op.text)?.[1]?.trim())
+    .filter((text): text is string => text !== undefined));
+  return spelled.size === 1 ? [...spelled][0]! : locationName(state, key.replace(/\.PG_locked$/, ''));
+}
+
 function executeReturn(
   state: SimState, thread: number, fn: FunctionProgram, op: OpOf<'return'>, frame: Frame, ctx: WorldContext,
   value: (e: Parameters<typeof evaluate>[0]) => Value,
@@ -843,7 +855,7 @@ function executeReturn(
   const result = op.value ? value(op.value) : UNKNOWN;
   const t = state.threads[thread]!;
   if (frame.taken.length > 0) {
-    const held = frame.taken.filter((k) => k !== 'rcu').map((k) => locationName(state, k.replace(/\.PG_locked$/, '')));
+    const held = frame.taken.filter((k) => k !== 'rcu').map((k) => heldLockName(state, fn, k));
     fault('lock-leak', `${fn.name} returns with ${held.length > 0 ? held.join(', ') : 'rcu_read_lock'} held`);
   }
   t.frames.pop();

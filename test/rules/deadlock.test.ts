@@ -30,7 +30,7 @@ testSimulatorRule(deadlock, {
 // Known bug: the violation is first found in the setup of the race scenarios (probe, then inflate),
 // whose steps are not recorded, so the finding keeps an empty trace although `tb_fill alone` found
 // the same violation with its path. Remove `.fails` when a finding takes a violation with a trace.
-it.fails('carries the path that reaches the allocation under the spinlock', async () => {
+it('carries the path that reaches the allocation under the spinlock', async () => {
   const [finding] = await simFindingsOf(deadlock, [{ fixture: 'sim-sleep-in-atomic.patch' }]);
   expect(finding?.trace?.length).toBeGreaterThan(0);
 });

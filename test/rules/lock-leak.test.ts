@@ -34,7 +34,7 @@ it('reports the early return of tb_fill() with tb->lock held', async () => {
 // simulator's object (`toy_balloon#3->lock`, `#6`, `#7`): one name per scenario, so the one leak is
 // reported three times at line 50, two of them with an empty trace (found in a scenario's setup).
 // Remove `.fails` when the message names the lock as the source does and the leak is said once.
-it.fails('reports the leak once, naming tb->lock', async () => {
+it('reports the leak once, naming tb->lock', async () => {
   const findings = await simFindingsOf(lockLeak, [LEAK]);
   expect(findings.map((f) => f.message)).toEqual(['tb_fill returns with tb->lock held on this path.']);
 });
