@@ -55,7 +55,8 @@ export function fault(kind: ViolationKind, message: string, key?: string, locati
 export const LIST_LOCATION = 'lists';
 
 export function objectIdOf(location: string): number {
-  return Number(location.split('.')[0]);
+  const dot = location.indexOf('.');
+  return Number(dot < 0 ? location : location.slice(0, dot));
 }
 
 /** A human name for an object: `page1`, `virtio_balloon#5`. */
