@@ -44,7 +44,40 @@ export function patchOfLine(series: Series, input: string | undefined, patchLine
   return candidates.filter((p) => p.startLine <= patchLine).sort((a, b) => b.startLine - a.startLine)[0];
 }
 
+/**
+ * The patches that run together: the parts of one `[PATCH vN M/K]` series, and each lone patch on its
+ * own, so that two unrelated drivers given on one command line are not simulated as one module.
+ */
+export function reviewUnits(series: Series): Series[] {
+  const groups = new Map<string, Series['patches']>();
+  series.patches.forEach((patch, index) => {
+    const key = patch.series ? `series v${patch.series.version} of ${patch.series.total}` : `lone ${index}`;
+    groups.set(key, [...(groups.get(key) ?? []), patch]);
+  });
+  const units = [...groups.values()].map((patches, i) => ({
+    patches, missing: i === 0 ? series.missing : [], duplicates: i === 0 ? series.duplicates : [], diagnostics: i === 0 ? series.diagnostics : [],
+  }));
+  return units.length > 0 ? units : [series];
+}
+
+/** Reviews each unit of the input on its own and puts the results together, in input order. */
 export function reviewSeries(series: Series, options: ReviewOptions): SeriesReview {
+  const reviews = reviewUnits(series).map((unit) => reviewUnit(unit, options));
+  if (reviews.length === 1) return reviews[0]!;
+  return {
+    result: {
+      findings: reviews.flatMap((r) => r.result.findings),
+      diagnostics: reviews.flatMap((r) => r.result.diagnostics),
+      notes: reviews.flatMap((r) => r.result.notes),
+      incomplete: reviews.flatMap((r) => r.result.incomplete),
+      patches: series.patches.length,
+    },
+    program: { patches: reviews.flatMap((r) => r.program.patches), diagnostics: reviews.flatMap((r) => r.program.diagnostics) },
+    verdicts: reviews.flatMap((r) => r.verdicts),
+  };
+}
+
+function reviewUnit(series: Series, options: ReviewOptions): SeriesReview {
   const program = extractSeries(series, options.tree);
   const verdicts = simulateSeries(program, options);
   const rules: readonly Rule[] = options.rules ? RULES.filter((r) => options.rules!.includes(r.meta.id)) : RULES;

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_DRIVER, hasSendEmail, makeSandbox, must, withHelper, withSharedCounter, type Sandbox } from './git-sandbox.js';
+import { TOY_BALLOON_C, TOY_BALLOON_DRIVER, TOY_BALLOON_H, TOY_BALLOON_HEADER } from './racy-driver.js';
 
 /**
  * The sendemail-validate hook under real `git send-email` (Debian's git-email). The SMTP server is a
@@ -110,6 +111,39 @@ describe('the sendemail-validate hook under git send-email', () => {
     expect(stored()).toEqual([]);
     // The first mail's run cleared mail 3 and left mail 2 to be judged on its own: two runs, not three.
     expect(readFileSync(runs, 'utf8').trim().split('\n')).toEqual(['run', 'run']);
+  });
+
+  it.skipIf(!hasSendEmail)('refuses a series whose patch races with compaction, and sends nothing (needs git-email)', async () => {
+    // A repository of its own, so that the race is the only thing kreview has to say.
+    const racy = makeSandbox('send-email-race');
+    try {
+      const racyMails = path.join(racy.dir, 'mails');
+      mkdirSync(racyMails);
+      racy.env.KREVIEW_TEST_MAILS = racyMails;
+      const smtp = path.join(racy.dir, 'smtp-to-file.sh');
+      writeFileSync(smtp, '#!/bin/sh\nn=$(ls "$KREVIEW_TEST_MAILS" | wc -l)\ncat > "$KREVIEW_TEST_MAILS/mail-$(printf %03d "$n").eml"\n', { mode: 0o755 });
+      expect(await racy.kreviewInProcess(['hook', 'install'])).toMatchObject({ status: 0, stderr: '' });
+
+      racy.write('README', 'Toy balloon: lends guest pages to the host.\n');
+      racy.commit('Add a README');
+      racy.write(TOY_BALLOON_H, TOY_BALLOON_HEADER);
+      racy.write(TOY_BALLOON_C, TOY_BALLOON_DRIVER);
+      const bad = racy.commit('toy_balloon: let compaction migrate balloon pages');
+      const out = path.join(racy.dir, 'racy');
+      must(racy.git(['format-patch', '-q', '-o', out, '-1']));
+      const files = readdirSync(out).sort().map((name) => path.join(out, name));
+
+      const result = racy.git(['send-email', `--smtp-server=${smtp}`, '--to=kr-demo@lists.example.org', '--confirm=never', '--quiet', ...files]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(`In commit ${bad.slice(0, 12)} ("toy_balloon: let compaction migrate balloon pages"):\n`);
+      expect(result.stderr).toMatch(/^drivers\/virtio\/toy_balloon\.c:\d+: error: .*\[check-then-act\]$/m);
+      expect(result.stderr).toMatch(/^drivers\/virtio\/toy_balloon\.c:\d+: error: .*\[list-corruption\]$/m);
+      expect(result.stderr).toMatch(/kreview: stopping the send: \d+ findings at or above warning in 0001-toy_balloon-let-compaction-migrate-balloon-pages\.patch \(bypass once with: git send-email --no-validate\)\n/);
+      expect(result.stderr).toContain('no patches were sent');
+      expect(readdirSync(racyMails)).toEqual([]);
+    } finally {
+      racy.remove();
+    }
   });
 
   it.skipIf(!hasSendEmail)('puts the developer\'s hook back byte for byte on uninstall (needs git-email)', async () => {
