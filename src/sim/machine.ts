@@ -447,7 +447,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       if (location === undefined) return single();
       checkLive(state, location, 'write');
       for (const d of t.deferred.filter((x) => x.loc === location)) performDeferred(state, thread, d.reg);
-      store(state, thread, location, v, `${fn.name}#${op.id}`, ctx, isProtected(op, t.held, ctx));
+      store(state, thread, location, v, `${fn.name}#${op.id}`, ctx, isProtected(op, t.held, ctx) || isPrivate(op, thread, ctx));
       return single({ location: locationName(state, location), access: 'write' });
     }
     case 'barrier': {
