@@ -1,18 +1,12 @@
 import type { Diagnostic } from '../model/diagnostic.js';
+import type { Patch } from '../model/patch.js';
 import type { SourceText } from './source-text.js';
 
 /**
  * One message as the parse stage sees it, whatever it came from (an mbox entry, an .eml, a web-archive
  * page, a bare diff): the header fields a Patch keeps, and the body as lines of the input.
  */
-export interface MessageHeader {
-  subject: string;
-  from?: string;
-  date?: string;
-  messageId?: string;
-  inReplyTo?: string;
-  references?: string[];
-}
+export type MessageHeader = Pick<Patch, 'subject' | 'from' | 'date' | 'messageId' | 'inReplyTo' | 'references'>;
 
 export interface Message {
   header: MessageHeader;
