@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { FileDiff, Patch, Series } from '../model/patch.js';
+import type { FileDiff, Series } from '../model/patch.js';
 import type { FileFacts, FileProgram, FunctionProgram, ImageSide, PatchProgram } from '../model/program.js';
 import { applyFileDiff } from '../parse/apply-patch.js';
 import { type CSource, rebuildFromHunks, rebuildFromText } from '../parse/rebuild-c.js';
@@ -106,9 +106,4 @@ function programOf(side: ParsedSide, scope: Scope, onlyChanged: boolean): FilePr
     facts: side.facts,
     notes: functions.flatMap((f) => f.notes.map((n) => `${f.name}: ${n}`)),
   };
-}
-
-/** Extracts one patch on its own. */
-export function extractPatch(patch: Patch, tree?: TreeFiles): PatchProgram {
-  return extractSeries({ patches: [patch], missing: [], duplicates: [], diagnostics: [] }, tree).patches[0]!;
 }

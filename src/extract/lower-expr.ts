@@ -36,7 +36,7 @@ function parseNumber(text: string): number {
 }
 
 /** Whether a location is thread-private: rooted at a local and reached without a pointer. */
-export function isLocalLocation(loc: Expr): boolean {
+function isLocalLocation(loc: Expr): boolean {
   switch (loc.k) {
     case 'name':
       return loc.scope === 'local' || loc.scope === 'param';

@@ -37,7 +37,7 @@ function takesBusDevice(fn: FunctionProgram): boolean {
 
 const has = (fn: FunctionProgram, test: (op: FunctionProgram['ops'][number]) => boolean): boolean => fn.ops.some(test);
 
-export function findRoles(functions: FunctionProgram[], objects: ObjectDecl[]): Roles {
+function findRoles(functions: FunctionProgram[], objects: ObjectDecl[]): Roles {
   const byName = new Map(functions.map((f) => [f.name, f]));
   const registered = new Map<string, 'probe' | 'remove'>();
   const callbacks = new Set<string>();

@@ -8,7 +8,7 @@ import { fault, fromInt, toInt, type WorldContext } from './world.js';
  */
 
 /** Reads a register; a local that was never assigned (its assignment is hidden) gets `materialize`. */
-export function readRegister(frame: Frame, name: string, materialize: (name: string) => Value): Value {
+function readRegister(frame: Frame, name: string, materialize: (name: string) => Value): Value {
   const value = frame.regs[name];
   if (value !== undefined) return value;
   const made = materialize(name);

@@ -151,7 +151,7 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       if (!(error instanceof ViolationError)) throw error;
       finish({
         state: w.state,
-        steps: [...w.steps, traceStep(w.state, thread, current.fn, current.op, ctx, error.fault.message, error.fault.location ? { location: error.fault.location } : {})],
+        steps: [...w.steps, traceStep(thread, current.fn, current.op, ctx, error.fault.message, error.fault.location ? { location: error.fault.location } : {})],
         violation: { ...error.fault, anchor: current.op.anchor, function: current.fn.name },
       });
       continue;
@@ -231,7 +231,7 @@ function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: 
 const baseType = (type: string): string => type.replace(/\*/g, '').replace(/\bconst\b/g, '').trim();
 
 /** A fresh object; freed objects' slots are handed out again first, as an allocator would. */
-export function newObject(state: SimState, type: string, device: number, zeroed: boolean, owner: number): Value {
+function newObject(state: SimState, type: string, device: number, zeroed: boolean, owner: number): Value {
   const reuse = state.objects.findIndex((o) => o.kind === 'object' && !o.live);
   const object = { kind: 'object' as const, type, live: true, fields: {}, device, zeroed, owner };
   if (reuse >= 0) {
@@ -242,21 +242,15 @@ export function newObject(state: SimState, type: string, device: number, zeroed:
   return pointerTo(state.objects.length - 1);
 }
 
+/** A local the hidden lines assigned: a pointer, or a struct of this frame, gets a fresh object of its type. */
 function materializer(state: SimState, thread: number, fn: FunctionProgram, ctx: WorldContext): (name: string) => Value {
   return (name) => {
     const declared = [...fn.locals, ...fn.params].find((l) => l.name === name);
-    if (declared && /\*/.test(declared.type + (fn.locals.find((l) => l.name === name) ? '' : ''))) {
-      return newObject(state, baseType(declared.type), deviceOf(state, thread, ctx), false, thread);
-    }
-    if (declared?.type.startsWith('struct') && fn.locals.some((l) => l.name === name)) {
-      return newObject(state, baseType(declared.type), deviceOf(state, thread, ctx), false, thread);
-    }
-    return UNKNOWN;
+    if (!declared) return UNKNOWN;
+    const localStruct = declared.type.startsWith('struct') && fn.locals.some((l) => l.name === name);
+    if (!declared.type.includes('*') && !localStruct) return UNKNOWN;
+    return newObject(state, baseType(declared.type), scriptOf(ctx, thread).device, false, thread);
   };
-}
-
-function deviceOf(_state: SimState, thread: number, ctx: WorldContext): number {
-  return scriptOf(ctx, thread).device;
 }
 
 /** Whether the operation can run now; a lock held by another thread, or an unflushed buffer before a release, waits. */
@@ -265,10 +259,8 @@ function enabled(state: SimState, thread: number, op: Op, fn: FunctionProgram, c
   const frame = t.frames[t.frames.length - 1]!;
   const materialize = (): Value => UNKNOWN;
   if (op.kind === 'lock') {
-    if (op.action === 'release' || (op.action === 'acquire' && op.lockClass !== 'rcu') || op.action === 'try') {
-      if (op.action === 'release' && t.buffer.length > 0) return false;
-      if (op.action === 'release' && t.deferred.length > 0) return false;
-    }
+    // An unlock is a release: everything this CPU did before it is visible first.
+    if (op.action === 'release' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
     if (op.action === 'acquire' && op.lockClass !== 'rcu') {
       const key = lockKey(op, frame, ctx, materialize);
       const holder = key !== undefined ? state.locks[key] : undefined;
@@ -329,10 +321,9 @@ interface Fork {
   violation?: Fault;
 }
 
-function traceStep(state: SimState, thread: number, fn: FunctionProgram, op: Op, ctx: WorldContext, note?: string, extra: Partial<TraceStep> = {}): TraceStep {
+function traceStep(thread: number, fn: FunctionProgram, op: Op, ctx: WorldContext, note?: string, extra: Partial<TraceStep> = {}): TraceStep {
   const step: TraceStep = { thread, actor: actorName(ctx, thread), function: fn.name, text: op.text, anchor: op.anchor, ...extra };
   if (note) step.note = note;
-  void state;
   return step;
 }
 
@@ -349,7 +340,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
     f.pc = target ?? f.pc;
   };
   const step = (extra: Partial<TraceStep> = {}, note?: string): TraceStep | undefined =>
-    TRACED.has(op.kind) ? traceStep(state, thread, fn, op, ctx, note, extra) : undefined;
+    TRACED.has(op.kind) ? traceStep(thread, fn, op, ctx, note, extra) : undefined;
   const single = (extra: Partial<TraceStep> = {}, note?: string): Fork[] => {
     next(state);
     const s = step(extra, note);
@@ -372,9 +363,9 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       const caller = lt.frames[lt.frames.length - 1];
       if (caller && leaving.dest) caller.regs[leaving.dest] = UNKNOWN;
       const note = 'lines the patch does not show, ending at a label: they may return';
-      const leave = { state: leaves, step: traceStep(leaves, thread, fn, op, ctx, `${note}; this path does (lock state there unknown)`) };
+      const leave = { state: leaves, step: traceStep(thread, fn, op, ctx, `${note}; this path does (lock state there unknown)`) };
       if (op.exitsOnly) return [leave];
-      return [...single({}, note), { state: leaves, step: traceStep(leaves, thread, fn, op, ctx, `${note}; this path does (lock state there unknown)`) }];
+      return [...single({}, note), { state: leaves, step: traceStep(thread, fn, op, ctx, `${note}; this path does (lock state there unknown)`) }];
     }
     case 'assign': {
       const moved = movedDeferred(op, t.deferred, fn, ctx);
@@ -397,7 +388,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       const taken = truth(v);
       if (taken !== undefined) {
         next(state, op.succ[taken ? 0 : 1]);
-        return [{ state, step: traceStep(state, thread, fn, op, ctx, undefined, { decision: taken }) }];
+        return [{ state, step: traceStep(thread, fn, op, ctx, undefined, { decision: taken }) }];
       }
       // A BUG() behind a condition the model cannot decide is no evidence of anything: only the other way is taken.
       const isBug = (target: number | undefined): boolean => {
@@ -407,14 +398,14 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       if (isBug(op.succ[0]) || isBug(op.succ[1])) {
         const taken = isBug(op.succ[0]) ? 1 : 0;
         next(state, op.succ[taken]);
-        return [{ state, step: traceStep(state, thread, fn, op, ctx, undefined, { decision: taken === 0 }) }];
+        return [{ state, step: traceStep(thread, fn, op, ctx, undefined, { decision: taken === 0 }) }];
       }
       const other = cloneState(state);
       next(state, op.succ[0]);
       next(other, op.succ[1]);
       return [
-        { state, step: traceStep(state, thread, fn, op, ctx, undefined, { decision: true }) },
-        { state: other, step: traceStep(other, thread, fn, op, ctx, undefined, { decision: false }) },
+        { state, step: traceStep(thread, fn, op, ctx, undefined, { decision: true }) },
+        { state: other, step: traceStep(thread, fn, op, ctx, undefined, { decision: false }) },
       ];
     }
     case 'load': {
@@ -433,12 +424,12 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
         const dt = deferred.threads[thread]!;
         dt.deferred.push({ reg: `t${op.dest}`, loc: location, op: `${fn.name}#${op.id}` });
         next(deferred);
-        forks.push({ state: deferred, step: traceStep(deferred, thread, fn, op, ctx, 'load issued, satisfied later', { location: locationName(state, location), access: 'read' }) });
+        forks.push({ state: deferred, step: traceStep(thread, fn, op, ctx, 'load issued, satisfied later', { location: locationName(state, location), access: 'read' }) });
       }
       const v = readMemory(state, thread, location);
       frame.regs[`t${op.dest}`] = v;
       next(state);
-      forks.unshift({ state, step: traceStep(state, thread, fn, op, ctx, undefined, { location: locationName(state, location), access: 'read' }) });
+      forks.unshift({ state, step: traceStep(thread, fn, op, ctx, undefined, { location: locationName(state, location), access: 'read' }) });
       return forks;
     }
     case 'store': {
@@ -726,7 +717,7 @@ function executeAlloc(
     const failed = cloneState(state);
     failed.threads[thread]!.frames[failed.threads[thread]!.frames.length - 1]!.regs[`t${op.dest}`] = NULL;
     next(failed);
-    forks.push({ state: failed, step: traceStep(failed, thread, fn, op, ctx, 'allocation fails') });
+    forks.push({ state: failed, step: traceStep(thread, fn, op, ctx, 'allocation fails') });
   }
   if (op.what === 'page') {
     const page = ctx.pageIds.find((id) => state.objects[id]!.fields['_state'] === 'free');
@@ -812,7 +803,7 @@ function executeCall(
       const f = s.threads[thread]!.frames[s.threads[thread]!.frames.length - 1]!;
       f.regs[`t${op.dest}`] = pointerTo(page);
       next(s);
-      return { state: s, step: traceStep(s, thread, fn, op, ctx, `picks page${page}`) };
+      return { state: s, step: traceStep(thread, fn, op, ctx, `picks page${page}`) };
     });
   }
   if (name && SLEEPING_CALLS.has(name) && holdsSpinlock(state, thread)) {
@@ -833,7 +824,7 @@ function executeCall(
   });
   next(state);
   state.threads[thread]!.frames.push(calleeFrame);
-  return [{ state, step: traceStep(state, thread, fn, op, ctx, `calls ${callee.name}`) }];
+  return [{ state, step: traceStep(thread, fn, op, ctx, `calls ${callee.name}`) }];
 }
 
 /**
@@ -872,5 +863,5 @@ function executeReturn(
       }
     }
   }
-  return [{ state, step: traceStep(state, thread, fn, op, ctx, undefined) }];
+  return [{ state, step: traceStep(thread, fn, op, ctx, undefined) }];
 }

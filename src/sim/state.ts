@@ -91,13 +91,6 @@ export interface SimState {
   reordering?: { older: string; younger: string; reader: string; location: string };
 }
 
-/** Location of a field of an object. */
-export const loc = (object: number, field: string): string => `${object}.${field}`;
-
-export function isPointer(v: Value): boolean {
-  return v.startsWith('@');
-}
-
 /** Object id a pointer value points into, or undefined. */
 export function objectOf(v: Value): number | undefined {
   if (!v.startsWith('@')) return undefined;

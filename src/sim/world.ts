@@ -60,7 +60,7 @@ export function objectIdOf(location: string): number {
 }
 
 /** A human name for an object: `page1`, `virtio_balloon#5`. */
-export function objectName(state: SimState, id: number): string {
+function objectName(state: SimState, id: number): string {
   const object = state.objects[id];
   if (!object) return `#${id}`;
   if (object.kind === 'globals') return '';
@@ -80,7 +80,7 @@ export function locationName(state: SimState, location: string): string {
   return `${object}->${path.join('.')}`;
 }
 
-export function defaultField(object: HeapObject, field: string): Value {
+function defaultField(object: HeapObject, field: string): Value {
   if (object.kind === 'page') return field === 'mapping' || field === '_count' || field === 'private' ? NULL : UNKNOWN;
   return object.zeroed ? NULL : UNKNOWN;
 }
