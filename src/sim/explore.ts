@@ -85,7 +85,7 @@ function successors(state: SimState, ctx: WorldContext): Outcome[] {
   state.threads.forEach((thread, t) => {
     out.push(...stepThread(state, t, ctx));
     for (const index of committable(state, t)) {
-      const next = cloneState(state);
+      const next = cloneState(state, t);
       const entry = next.threads[t]!.buffer[index]!;
       const step: TraceStep = {
         thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: opOf(ctx, entry.op)?.text ?? '(store)',
@@ -101,7 +101,7 @@ function successors(state: SimState, ctx: WorldContext): Outcome[] {
       }
     }
     for (const d of thread.deferred) {
-      const next = cloneState(state);
+      const next = cloneState(state, t);
       performDeferred(next, t, d.reg);
       out.push({ state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] });
     }

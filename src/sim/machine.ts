@@ -5,7 +5,7 @@ import { evaluate, locationOf } from './evaluate.js';
 import { accessKeys, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
-  cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, truth, UNKNOWN, type Value,
+  cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, placeObject,
 } from './state.js';
 import {
   applyListChange, checkLive, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
@@ -114,7 +114,8 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
     pruneDead(outcome.state, thread, ctx);
     results.push(outcome);
   };
-  const work: Work[] = [{ state: cloneState(state), steps: [], visibleDone: false, count: 0 }];
+  const work: Work[] = [{ state: cloneState(state, thread), steps: [], visibleDone: false, count: 0 }];
+  const joined = new Set<string>();
   while (work.length > 0) {
     const w = work.pop()!;
     const t = w.state.threads[thread]!;
@@ -135,6 +136,14 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       continue;
     }
     const current = currentOp(w.state, thread, ctx)!;
+    if (w.count > 0 && joinPoints(current.fn).has(current.frame.pc)) {
+      // Paths forked on conditions the model cannot decide meet again here, often in one state:
+      // continuing each would repeat the same work once per path.
+      pruneDead(w.state, thread, ctx);
+      const key = `${w.visibleDone ? 'v' : '-'}${stateKey(w.state)}`;
+      if (joined.has(key)) continue;
+      joined.add(key);
+    }
     const visible = isVisible(current.op, current.fn, ctx, t.held, thread, w.state, current.frame);
     if ((w.visibleDone && visible) || w.count >= MAX_OPS_PER_STEP) {
       finish({ state: w.state, steps: w.steps });
@@ -170,6 +179,20 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
     }
   }
   return results;
+}
+
+const joinPointCache = new WeakMap<FunctionProgram, ReadonlySet<number>>();
+
+/** Operations more than one path leads to. */
+function joinPoints(fn: FunctionProgram): ReadonlySet<number> {
+  let joins = joinPointCache.get(fn);
+  if (!joins) {
+    const incoming = new Map<number, number>([[fn.entry, 1]]);
+    for (const op of fn.ops) for (const s of op.succ) incoming.set(s, (incoming.get(s) ?? 0) + 1);
+    joins = new Set([...incoming].filter(([, n]) => n > 1).map(([pc]) => pc));
+    joinPointCache.set(fn, joins);
+  }
+  return joins;
 }
 
 /** Drops registers no operation will read again, so equal futures make equal states. */
@@ -234,12 +257,7 @@ const baseType = (type: string): string => type.replace(/\*/g, '').replace(/\bco
 function newObject(state: SimState, type: string, device: number, zeroed: boolean, owner: number): Value {
   const reuse = state.objects.findIndex((o) => o.kind === 'object' && !o.live);
   const object = { kind: 'object' as const, type, live: true, fields: {}, device, zeroed, owner };
-  if (reuse >= 0) {
-    state.objects[reuse] = object;
-    return pointerTo(reuse);
-  }
-  state.objects.push(object);
-  return pointerTo(state.objects.length - 1);
+  return pointerTo(placeObject(state, object, reuse >= 0 ? reuse : undefined));
 }
 
 /** A local the hidden lines assigned: a pointer, or a struct of this frame, gets a fresh object of its type. */
@@ -357,7 +375,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       return single();
     case 'gap': {
       if (!op.exits) return single({}, 'lines the patch does not show: treated as code with no synchronisation');
-      const leaves = cloneState(state);
+      const leaves = cloneState(state, thread);
       const lt = leaves.threads[thread]!;
       const leaving = lt.frames.pop()!;
       const caller = lt.frames[lt.frames.length - 1];
@@ -379,7 +397,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       const declared = fn.locals.find((l) => l.name === op.local);
       const target = objectOf(v);
       if (declared && target !== undefined && state.objects[target]?.kind === 'object' && state.objects[target]!.type === '') {
-        state.objects[target]!.type = baseType(declared.type);
+        mutableObject(state, target).type = baseType(declared.type);
       }
       return single();
     }
@@ -400,7 +418,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
         next(state, op.succ[taken]);
         return [{ state, step: traceStep(thread, fn, op, ctx, undefined, { decision: taken === 0 }) }];
       }
-      const other = cloneState(state);
+      const other = cloneState(state, thread);
       next(state, op.succ[0]);
       next(other, op.succ[1]);
       return [
@@ -420,7 +438,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       for (const d of t.deferred.filter((x) => x.loc === location)) performDeferred(state, thread, d.reg);
       const forks: Fork[] = [];
       if (ctx.scenario.deferLoads && op.order !== 'acquire') {
-        const deferred = cloneState(state);
+        const deferred = cloneState(state, thread);
         const dt = deferred.threads[thread]!;
         dt.deferred.push({ reg: `t${op.dest}`, loc: location, op: `${fn.name}#${op.id}` });
         next(deferred);
@@ -500,7 +518,7 @@ function publish(state: SimState, value: Value): void {
     const id = objectOf(work.pop()!);
     const object = id !== undefined ? state.objects[id] : undefined;
     if (!object || object.owner < 0) continue;
-    object.owner = -1;
+    mutableObject(state, id!).owner = -1;
     work.push(...Object.values(object.fields));
   }
 }
@@ -714,7 +732,7 @@ function executeAlloc(
   }
   const forks: Fork[] = [];
   if (ctx.scenario.allocationsMayFail) {
-    const failed = cloneState(state);
+    const failed = cloneState(state, thread);
     failed.threads[thread]!.frames[failed.threads[thread]!.frames.length - 1]!.regs[`t${op.dest}`] = NULL;
     next(failed);
     forks.push({ state: failed, step: traceStep(thread, fn, op, ctx, 'allocation fails') });
@@ -722,8 +740,7 @@ function executeAlloc(
   if (op.what === 'page') {
     const page = ctx.pageIds.find((id) => state.objects[id]!.fields['_state'] === 'free');
     if (page === undefined) return forks;
-    const object = state.objects[page]!;
-    object.fields = { _state: 'used', _count: '1', mapping: NULL };
+    mutableObject(state, page).fields = { _state: 'used', _count: '1', mapping: NULL };
     frame.regs[`t${op.dest}`] = pointerTo(page);
   } else {
     frame.regs[`t${op.dest}`] = newObject(state, '', scriptOf(ctx, thread).device, op.api.includes('z'), thread);
@@ -744,11 +761,11 @@ function freeValue(state: SimState, target: Value, thread: number): void {
   }
   if (object.kind !== 'object') return;
   if (!object.live) fault('use-after-free', `${locationName(state, String(id))} is freed twice`);
-  object.live = false;
+  mutableObject(state, id).live = false;
 }
 
 function dropPageRef(state: SimState, page: number, thread?: number): void {
-  const object = state.objects[page]!;
+  const object = mutableObject(state, page);
   if (object.fields['_state'] === 'free') fault('use-after-free', `${locationName(state, String(page))} is freed again after it went back to the allocator`);
   const count = Number(object.fields['_count'] ?? '1') - 1;
   object.fields['_count'] = String(Math.max(0, count));
@@ -777,10 +794,10 @@ function executePageRef(
       frame.regs[`t${op.dest}`] = String(count);
       return single({ location: `${locationName(state, String(page))} refcount`, access: 'read' });
     case 'get':
-      object.fields['_count'] = String(count + 1);
+      mutableObject(state, page).fields['_count'] = String(count + 1);
       return single({ location: `${locationName(state, String(page))} refcount`, access: 'write' });
     case 'get_unless_zero':
-      if (count > 0) object.fields['_count'] = String(count + 1);
+      if (count > 0) mutableObject(state, page).fields['_count'] = String(count + 1);
       frame.regs[`t${op.dest}`] = count > 0 ? '1' : '0';
       return single({ location: `${locationName(state, String(page))} refcount`, access: 'write' });
     case 'put':
@@ -799,7 +816,7 @@ function executeCall(
   const name = target.startsWith('&') ? target.slice(1) : op.callee;
   if (name === ANY_PAGE && op.dest !== undefined) {
     return ctx.pageIds.map((page, i) => {
-      const s = i === ctx.pageIds.length - 1 ? state : cloneState(state);
+      const s = i === ctx.pageIds.length - 1 ? state : cloneState(state, thread);
       const f = s.threads[thread]!.frames[s.threads[thread]!.frames.length - 1]!;
       f.regs[`t${op.dest}`] = pointerTo(page);
       next(s);

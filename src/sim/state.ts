@@ -120,13 +120,29 @@ function cloneThread(t: ThreadState): ThreadState {
   };
 }
 
-/** A deep copy, written out by hand: the search copies a state per transition, so this is its hot path. */
-export function cloneState(s: SimState): SimState {
+/**
+ * Which parts of a state are its own copies, free to change in place. Everything else is shared
+ * with the state it was copied from and must be copied before a change ({@link mutableObject}).
+ * Kept beside the state rather than in it, so it is never part of the state's identity.
+ */
+interface Ownership {
+  thread: number;
+  objects: Set<number>;
+}
+
+const ownership = new WeakMap<SimState, Ownership>();
+
+/**
+ * A copy of `s` in which `thread` may change. The search copies a state per transition, so this is
+ * its hot path: the other threads and the heap objects stay shared until written. Both copies lose
+ * their claim on shared objects, so neither can change what the other sees.
+ */
+export function cloneState(s: SimState, thread: number): SimState {
   const lists: Record<string, string[]> = {};
   for (const head in s.lists) lists[head] = s.lists[head]!.slice();
   const copy: SimState = {
-    threads: s.threads.map(cloneThread),
-    objects: s.objects.map((o) => ({ ...o, fields: { ...o.fields } })),
+    threads: s.threads.map((t, i) => (i === thread ? cloneThread(t) : t)),
+    objects: s.objects.slice(),
     lists,
     locks: { ...s.locks },
     lockKinds: { ...s.lockKinds },
@@ -135,14 +151,67 @@ export function cloneState(s: SimState): SimState {
     pageOwner: { ...s.pageOwner },
   };
   if (s.reordering) copy.reordering = s.reordering;
+  const source = ownership.get(s);
+  if (source) {
+    source.objects.clear();
+    if (source.thread !== thread) source.thread = -1;
+  }
+  ownership.set(copy, { thread, objects: new Set() });
   return copy;
 }
 
-/** Canonical identity of a state for the visited set: everything that can change, nothing that cannot. */
+/** Object `id` of `s`, copied first if `s` shares it with another state. */
+export function mutableObject(s: SimState, id: number): HeapObject {
+  const owned = ownership.get(s);
+  const object = s.objects[id]!;
+  if (!owned || owned.objects.has(id)) return object;
+  const copy = { ...object, fields: { ...object.fields } };
+  s.objects[id] = copy;
+  owned.objects.add(id);
+  return copy;
+}
+
+/** Adds an object that only `s` has. */
+export function placeObject(s: SimState, object: HeapObject, slot?: number): number {
+  const id = slot ?? s.objects.length;
+  s.objects[id] = object;
+  ownership.get(s)?.objects.add(id);
+  return id;
+}
+
+const objectKeys = new WeakMap<HeapObject, string>();
+const threadKeys = new WeakMap<ThreadState, string>();
+
+function objectKey(o: HeapObject): string {
+  return JSON.stringify(o.kind === 'page' || o.kind === 'object' ? [o.live, o.owner, o.type, o.fields] : o.fields);
+}
+
+/**
+ * Canonical identity of a state for the visited set: everything that can change, nothing that cannot.
+ * Shared threads and objects never change, so their part of the key is computed once for all states
+ * that share them.
+ */
 export function stateKey(s: SimState): string {
-  return JSON.stringify([
-    s.threads,
-    s.objects.map((o) => (o.kind === 'page' || o.kind === 'object' ? [o.live, o.owner, o.type, o.fields] : o.fields)),
-    s.lists, s.locks, s.module, s.deviceLists, s.pageOwner, s.reordering ?? 0,
-  ]);
+  const owned = ownership.get(s);
+  const parts: string[] = [];
+  s.threads.forEach((t, i) => {
+    if (owned?.thread === i) {
+      parts.push(JSON.stringify(t));
+      return;
+    }
+    let key = threadKeys.get(t);
+    if (key === undefined) threadKeys.set(t, (key = JSON.stringify(t)));
+    parts.push(key);
+  });
+  s.objects.forEach((o, i) => {
+    if (owned?.objects.has(i)) {
+      parts.push(objectKey(o));
+      return;
+    }
+    let key = objectKeys.get(o);
+    if (key === undefined) objectKeys.set(o, (key = objectKey(o)));
+    parts.push(key);
+  });
+  parts.push(JSON.stringify([s.lists, s.locks, s.module, s.deviceLists, s.pageOwner, s.reordering ?? 0]));
+  return parts.join('\n');
 }

@@ -2,7 +2,7 @@ import type { ViolationKind } from '../model/verdict.js';
 import type { Liveness } from './liveness.js';
 import type { Protection } from './locksets.js';
 import type { Scenario } from './scenario.js';
-import { type HeapObject, NULL, type SimState, UNKNOWN, type Value } from './state.js';
+import { type HeapObject, mutableObject, NULL, type SimState, UNKNOWN, type Value } from './state.js';
 
 /**
  * The simulated world's memory: objects, page frames, lists, and how values are read and written,
@@ -104,9 +104,9 @@ export function committedValue(state: SimState, location: string): Value {
 
 export function writeCommitted(state: SimState, location: string, value: Value): void {
   const dot = location.indexOf('.');
-  const object = state.objects[Number(location.slice(0, dot < 0 ? undefined : dot))];
-  if (!object) return;
-  object.fields[dot < 0 ? '*' : location.slice(dot + 1)] = value;
+  const id = Number(location.slice(0, dot < 0 ? undefined : dot));
+  if (!state.objects[id]) return;
+  mutableObject(state, id).fields[dot < 0 ? '*' : location.slice(dot + 1)] = value;
 }
 
 /** Faults when memory at `location` is gone: a freed object, or a page frame back in the allocator. */
