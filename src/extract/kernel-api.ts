@@ -195,6 +195,25 @@ export const IDENTITY_WRAPPERS: ReadonlySet<string> = new Set(['likely', 'unlike
 /** Macros that only look at their argument's type or size: nothing in them runs. */
 export const UNEVALUATED_MACROS: ReadonlySet<string> = new Set(['ARRAY_SIZE', 'BUILD_BUG_ON', 'typeof', 'sizeof_field']);
 
+/** The error-pointer helpers of include/linux/err.h: an errno carried in a pointer. */
+export const ERROR_POINTER_APIS: Readonly<Record<string, 'make' | 'is-error' | 'is-error-or-null' | 'errno'>> = {
+  ERR_PTR: 'make',
+  ERR_CAST: 'make',
+  IS_ERR: 'is-error',
+  IS_ERR_OR_NULL: 'is-error-or-null',
+  PTR_ERR: 'errno',
+  PTR_ERR_OR_ZERO: 'errno',
+};
+
+/**
+ * Constants whose value decides a path: a migratepage callback's result tells migration whether the
+ * balloon took the new page (3.8 made the balloon case a return code of its own).
+ */
+export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
+  MIGRATEPAGE_SUCCESS: 0,
+  MIGRATEPAGE_BALLOON_SUCCESS: 1,
+};
+
 /** Macros whose value is an address computed from their first argument (no memory access). */
 export const ENTRY_OF_APIS: ReadonlySet<string> = new Set(['list_entry', 'container_of']);
 

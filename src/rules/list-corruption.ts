@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import type { RuleMeta } from '../model/rule-meta.js';
 import type { Rule, RuleContext } from './rule.js';
-import { checkThenAct, inPatch, violationsOf } from './sim-evidence.js';
+import { checkThenAct, inPatch, patchStepOf, placeOf, violationsOf } from './sim-evidence.js';
 import { simulatorFindings } from './sim-rule.js';
 
 /**
@@ -22,9 +22,16 @@ function check(context: RuleContext): Finding[] {
     const act = v.trace[v.trace.length - 1];
     const shape = checkThenAct(v);
     const here = [act, shape?.conflict].find((s) => s && inPatch(s.anchor, context));
-    if (!here) return undefined;
     const others = [...new Set(v.actors)].join(' and ');
-    return { anchor: here.anchor, function: here.function, related: [shape?.conflict, shape?.check], message: `With ${others} running at once: ${v.message}.` };
+    if (here) return { anchor: here.anchor, function: here.function, related: [shape?.conflict, shape?.check], message: `With ${others} running at once: ${v.message}.` };
+    const caller = act ? patchStepOf(act, v.trace, context) : undefined;
+    if (!caller || !act) return undefined;
+    return {
+      anchor: caller.anchor, function: caller.function, related: [shape?.conflict, shape?.check],
+      // Every scenario that runs this call meets the same race: say it once.
+      key: `${caller.anchor.file}:${caller.anchor.newLine}:${v.message}`,
+      message: `With ${others} running at once, \`${caller.text}\` leads to ${placeOf(act)}: ${v.message}.`,
+    };
   });
 }
 

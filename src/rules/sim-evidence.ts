@@ -21,6 +21,18 @@ export function inPatchOrTree(anchor: Anchor, context: RuleContext): boolean {
   return anchor.origin === 'tree' && context.patch.files.some((f) => f.newPath === anchor.file);
 }
 
+/**
+ * The patch's line behind a step: the step itself, or, for a step inside a built-in model of the
+ * kernel, the last line of the patch its thread ran before it (the call into that API). A driver
+ * written against a racy API is where a reviewer of the driver needs to hear of the race.
+ */
+export function patchStepOf(step: TraceStep, trace: readonly TraceStep[], context: RuleContext): TraceStep | undefined {
+  if (inPatch(step.anchor, context)) return step;
+  if (step.anchor.origin !== 'model') return undefined;
+  const at = trace.indexOf(step);
+  return trace.slice(0, at < 0 ? trace.length : at).reverse().find((s) => s.thread === step.thread && inPatch(s.anchor, context));
+}
+
 export function violationsOf(context: RuleContext, kinds: readonly ViolationKind[]): Violation[] {
   return context.verdicts.flatMap((v) => v.violations).filter((v) => kinds.includes(v.kind));
 }

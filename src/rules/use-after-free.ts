@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding.js';
 import type { RuleMeta } from '../model/rule-meta.js';
 import type { TraceStep } from '../model/verdict.js';
 import type { Rule, RuleContext } from './rule.js';
-import { inPatch, objectOfLocation, placeOf, violationsOf } from './sim-evidence.js';
+import { inPatch, objectOfLocation, patchStepOf, placeOf, violationsOf } from './sim-evidence.js';
 import { simulatorFindings } from './sim-rule.js';
 
 /**
@@ -36,8 +36,9 @@ function check(context: RuleContext): Finding[] {
       };
     }
     const victim = objectOfLocation(act.location) ?? objectOfLocation(/of (\S+?)->/.exec(v.message)?.[1]);
-    const free = [...v.trace].reverse().find((s: TraceStep) => FREEING.test(s.text) && inPatch(s.anchor, context)
-      && s.location !== undefined && (victim === undefined || objectOfLocation(s.location) === victim));
+    const freeing = [...v.trace].reverse().find((s: TraceStep) => FREEING.test(s.text) && s.location !== undefined
+      && (victim === undefined || objectOfLocation(s.location) === victim) && patchStepOf(s, v.trace, context) !== undefined);
+    const free = freeing ? patchStepOf(freeing, v.trace, context) : undefined;
     const anchor = free?.anchor ?? (inPatch(act.anchor, context) ? act.anchor : undefined);
     if (!anchor) return undefined;
     return {

@@ -1,8 +1,9 @@
 import type { FunctionProgram, ObjectDecl } from '../model/program.js';
 import type { SeriesProgram } from '../extract/extract-patch.js';
 import { holdsInFullConfig } from '../extract/config-condition.js';
-import { extractModel } from '../extract/extract-model.js';
+import { extractModel, type ModelProgram } from '../extract/extract-model.js';
 import { BUS_DEVICE_TYPES, DRIVER_ROLE_FIELDS } from '../extract/kernel-api.js';
+import { V38_MM_MODEL, V38_MM_MODEL_FILE } from './models/v38-mm.js';
 import { MODEL_MAPPING_GLOBAL, V7_MM_MODEL, V7_MM_MODEL_FILE } from './models/v7-mm.js';
 import type { Actor, ArgSpec, GlobalInit, Scenario, ScriptStep } from './scenario.js';
 
@@ -35,9 +36,21 @@ function takesBusDevice(fn: FunctionProgram): boolean {
   return fn.params.length === 1 && BUS_DEVICE_TYPES.has(baseType(fn.params[0]!.type)) && fn.params[0]!.type.includes('*');
 }
 
-const has = (fn: FunctionProgram, test: (op: FunctionProgram['ops'][number]) => boolean): boolean => fn.ops.some(test);
+type OpTest = (op: FunctionProgram['ops'][number]) => boolean;
 
-function findRoles(functions: FunctionProgram[], objects: ObjectDecl[]): Roles {
+/** Whether `fn`, or a function it calls, does what `test` looks for: a 3.8 driver allocates its pages through the API. */
+function reaches(fn: FunctionProgram, test: OpTest, callees: ReadonlyMap<string, FunctionProgram>, seen = new Set<string>()): boolean {
+  if (seen.has(fn.name)) return false;
+  seen.add(fn.name);
+  return fn.ops.some((op) => {
+    if (test(op)) return true;
+    const callee = op.kind === 'call' && op.callee ? callees.get(op.callee) : undefined;
+    return callee !== undefined && reaches(callee, test, callees, seen);
+  });
+}
+
+function findRoles(functions: FunctionProgram[], objects: ObjectDecl[], callees: ReadonlyMap<string, FunctionProgram>): Roles {
+  const has = (fn: FunctionProgram, test: OpTest): boolean => reaches(fn, test, callees);
   const byName = new Map(functions.map((f) => [f.name, f]));
   const registered = new Map<string, 'probe' | 'remove'>();
   const callbacks = new Set<string>();
@@ -80,15 +93,34 @@ function bindModelGlobals(model: string, objects: readonly ObjectDecl[]): string
   return candidates.length === 1 ? model.replace(new RegExp(`\\b${MODEL_MAPPING_GLOBAL}\\b`, 'g'), candidates[0]!) : model;
 }
 
-function argsFor(fn: FunctionProgram, device: number, roles: Roles): ArgSpec[] {
+/**
+ * The mm side the driver was written against: the era whose API it calls (3.8's
+ * `balloon_page_enqueue()` and friends), else the v7 hooks, which call the driver and are called
+ * by nothing in it.
+ */
+function chooseModel(seriesFunctions: ReadonlyMap<string, FunctionProgram>, objects: readonly ObjectDecl[]): ModelProgram {
+  const scope = { globals: new Set(objects.map((o) => o.name)), functions: new Set(seriesFunctions.keys()) };
+  const called = new Set([...seriesFunctions.values()].flatMap((fn) => fn.ops.flatMap((op) => (op.kind === 'call' && op.callee ? [op.callee] : []))));
+  const v38 = extractModel(V38_MM_MODEL_FILE, V38_MM_MODEL, scope);
+  if (v38.functions.some((fn) => called.has(fn.name))) return v38;
+  return extractModel(V7_MM_MODEL_FILE, bindModelGlobals(V7_MM_MODEL, objects), scope);
+}
+
+/**
+ * The balloon moves by every page the scenario has: how many pages to take or give is the one
+ * number inflate and deflate are asked for, and leaving it unknown would have the model run a
+ * loop bounded by it past the bound the driver itself checked.
+ */
+function argsFor(fn: FunctionProgram, device: number, roles: Roles, pages: number): ArgSpec[] {
   return fn.params.map((p): ArgSpec => {
     if (fn === roles.probe || fn === roles.remove) return { kind: 'device-core', device };
-    return p.type.includes('*') ? { kind: 'device-object', device, type: baseType(p.type) } : { kind: 'unknown' };
+    if (p.type.includes('*')) return { kind: 'device-object', device, type: baseType(p.type) };
+    if ((fn === roles.inflate || fn === roles.deflate) && INTEGER_TYPE.test(p.type)) return { kind: 'value', value: String(pages) };
+    return { kind: 'unknown' };
   });
 }
 
-const call = (fn: FunctionProgram, device: number, roles: Roles): ScriptStep =>
-  ({ do: 'call', fn: fn.name, args: argsFor(fn, device, roles), ...(fn === roles.probe ? { mustSucceed: true } : {}) });
+const INTEGER_TYPE = /\b(int|long|size_t|unsigned|u8|u16|u32|u64|s32|s64)\b/;
 
 function globalsOf(objects: ObjectDecl[]): GlobalInit[] {
   const seen = new Map<string, GlobalInit>();
@@ -115,10 +147,7 @@ export function buildScenarios(series: SeriesProgram, options: ScenarioOptions):
   }
   const objects = newFiles.flatMap((f) => f.facts.objects);
 
-  const model = extractModel(V7_MM_MODEL_FILE, bindModelGlobals(V7_MM_MODEL, objects), {
-    globals: new Set(objects.map((o) => o.name)),
-    functions: new Set(seriesFunctions.keys()),
-  });
+  const model = chooseModel(seriesFunctions, objects);
   const functions = new Map<string, FunctionProgram>(model.functions.map((f) => [f.name, f]));
   const notes: string[] = [];
   for (const fn of seriesFunctions.values()) {
@@ -131,7 +160,7 @@ export function buildScenarios(series: SeriesProgram, options: ScenarioOptions):
   }
   const moduleFunctions = new Set([...seriesFunctions.values()].filter((f) => !CORE_PATH.test(f.file)).map((f) => f.name));
   const globals = globalsOf([...model.facts.objects, ...objects]);
-  const roles = findRoles([...seriesFunctions.values()], objects);
+  const roles = findRoles([...seriesFunctions.values()], objects, functions);
   const compaction: Actor = { name: 'compaction', device: -1, script: [{ do: 'call', fn: 'compact_zone', args: [{ kind: 'unknown' }] }] };
 
   const base = (name: string, description: string, setup: ScriptStep[], actors: Actor[], devices = 1, relaxed = options.relaxedStores): Scenario => ({
@@ -140,6 +169,8 @@ export function buildScenarios(series: SeriesProgram, options: ScenarioOptions):
     ...(setup.length > 0 ? { setup: { name: 'probe', device: 0, script: setup } } : {}),
   });
 
+  const call = (fn: FunctionProgram, device: number, rolesOf: Roles): ScriptStep =>
+    ({ do: 'call', fn: fn.name, args: argsFor(fn, device, rolesOf, options.pages), ...(fn === rolesOf.probe ? { mustSucceed: true } : {}) });
   const scenarios: Scenario[] = [];
   const setup: ScriptStep[] = [
     ...(roles.probe ? [call(roles.probe, 0, roles)] : []),

@@ -1,3 +1,4 @@
+import { KERNEL_CONSTANTS } from '../extract/kernel-api.js';
 import type { Expr } from '../model/program.js';
 import { type Frame, NULL, UNKNOWN, type Value } from './state.js';
 import { fault, fromInt, toInt, type WorldContext } from './world.js';
@@ -91,7 +92,11 @@ export function evaluate(e: Expr, frame: Frame, ctx: WorldContext, materialize: 
     case 'name':
       if (e.scope === 'function') return `&${e.name}`;
       // An errno is some positive number: `-ENOMEM` must read as a failure, not as unknown.
-      if (e.scope === 'constant') return /^E[A-Z0-9]+$/.test(e.name) ? '12' : UNKNOWN;
+      if (e.scope === 'constant') {
+        const known = KERNEL_CONSTANTS[e.name];
+        if (known !== undefined) return fromInt(known);
+        return /^E[A-Z0-9]+$/.test(e.name) ? '12' : UNKNOWN;
+      }
       if (e.scope === 'global') return UNKNOWN;
       return readRegister(frame, e.name, materialize);
     case 'addr': {
@@ -129,3 +134,44 @@ export function evaluate(e: Expr, frame: Frame, ctx: WorldContext, materialize: 
       return UNKNOWN;
   }
 }
+
+/** The register an expression reads, when it is a plain register. */
+function registerOf(e: Expr): string | undefined {
+  if (e.k === 'temp') return `t${e.id}`;
+  if (e.k === 'name' && (e.scope === 'local' || e.scope === 'param')) return e.name;
+  return undefined;
+}
+
+/**
+ * What taking one way of an undecided branch pins down: `!p` taken says p is NULL, `x == 3` says x
+ * is 3, and an unsigned `x > 0` not taken says x is 0. Without it a path that just learnt
+ * `num <= 0` would still run a loop `i < num`, and a driver that bounds its request by what it has
+ * would be blamed for asking for more. Only exact values are kept: nothing else is representable.
+ */
+export function refine(cond: Expr, taken: boolean, frame: Frame, isUnsigned: (register: string) => boolean): Record<string, Value> {
+  const known = (e: Expr): number | undefined => {
+    if (e.k === 'int') return e.value;
+    const register = registerOf(e);
+    return register !== undefined ? toInt(frame.regs[register] ?? UNKNOWN) : undefined;
+  };
+  const unknownRegister = (e: Expr): string | undefined => {
+    const register = registerOf(e);
+    return register !== undefined && (frame.regs[register] ?? UNKNOWN) === UNKNOWN ? register : undefined;
+  };
+  if (cond.k === 'unary' && cond.op === '!') return refine(cond.arg, !taken, frame, isUnsigned);
+  const register = unknownRegister(cond);
+  if (register !== undefined) return taken ? {} : { [register]: NULL };
+  if (cond.k !== 'binary') return {};
+  const sides: [Expr, Expr, string][] = [[cond.left, cond.right, cond.op], [cond.right, cond.left, MIRRORED[cond.op] ?? '']];
+  for (const [variable, bound, op] of sides) {
+    const name = unknownRegister(variable);
+    const value = known(bound);
+    if (name === undefined || value === undefined) continue;
+    const equal = (op === '==' && taken) || (op === '!=' && !taken);
+    const atMostZero = value === 0 && ((op === '>' && !taken) || (op === '<=' && taken)) && isUnsigned(name);
+    if (equal || atMostZero) return { [name]: fromInt(value) };
+  }
+  return {};
+}
+
+const MIRRORED: Readonly<Record<string, string>> = { '==': '==', '!=': '!=', '<': '>', '>': '<', '<=': '>=', '>=': '<=' };

@@ -114,6 +114,13 @@ export function computeProtection(functions: ReadonlyMap<string, FunctionProgram
   return protection;
 }
 
+/**
+ * What an actor that kfree()s writes: every field of the freed object at once. Field names say
+ * nothing about which object a field belongs to, so an access through a pointer is then never
+ * private to another thread, nor protected by a lock the freeing thread need not take.
+ */
+export const FREES_OBJECTS = '(kfree)';
+
 /** The abstract locations each actor may read and write, following direct calls and, for an indirect call, every ops-table target. */
 export interface ActorAccess {
   reads: ReadonlySet<string>;
@@ -138,6 +145,7 @@ export function computeActorAccess(
       const isWrite = op.kind === 'store' || op.kind === 'list';
       for (const key of keys) (isWrite ? writes : reads).add(key);
       if (op.kind === 'list') reads.add('list');
+      if (op.kind === 'free' && op.what === 'object') writes.add(FREES_OBJECTS);
       if (op.kind === 'call') {
         if (op.callee !== undefined) queue.push(op.callee);
         else queue.push(...indirectTargets);

@@ -1,8 +1,8 @@
 import type { Anchor, FunctionProgram, Op, OpOf } from '../model/program.js';
 import type { TraceStep } from '../model/verdict.js';
-import { SLEEPING_CALLS } from '../extract/kernel-api.js';
-import { evaluate, locationOf } from './evaluate.js';
-import { accessKeys, lockName } from './locksets.js';
+import { ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
+import { evaluate, locationOf, refine } from './evaluate.js';
+import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
   cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, placeObject,
@@ -50,9 +50,15 @@ function currentOp(state: SimState, thread: number, ctx: WorldContext): { fn: Fu
 
 const VISIBLE_KINDS = new Set(['load', 'store', 'list', 'lock', 'alloc', 'free', 'pageref', 'barrier', 'bug', 'spawn']);
 
+/** A field access another thread may race with by freeing the object under it. */
+function mayBeFreed(keys: readonly string[], thread: number, ctx: WorldContext): boolean {
+  return ctx.othersWrite[thread]!.has(FREES_OBJECTS) && keys.some((key) => key.startsWith('->') || key === '*');
+}
+
 /** An access to memory that a lock this thread holds protects everywhere: nobody else can see it. */
-function isProtected(op: Op, held: readonly string[], ctx: WorldContext): boolean {
+function isProtected(op: Op, held: readonly string[], thread: number, ctx: WorldContext): boolean {
   const keys = accessKeys(op);
+  if (mayBeFreed(keys, thread, ctx)) return false;
   return keys.length > 0 && keys.every((key) => [...(ctx.protection.get(key) ?? [])].some((lock) => held.includes(lock)));
 }
 
@@ -60,7 +66,7 @@ function isProtected(op: Op, held: readonly string[], ctx: WorldContext): boolea
 function isPrivate(op: Op, thread: number, ctx: WorldContext): boolean {
   if (op.kind !== 'load' && op.kind !== 'store') return false;
   const keys = accessKeys(op);
-  if (keys.length === 0 || keys.includes('*')) return false;
+  if (keys.length === 0 || keys.includes('*') || mayBeFreed(keys, thread, ctx)) return false;
   const writes = ctx.othersWrite[thread]!;
   const reads = ctx.othersRead[thread]!;
   return keys.every((key) => !writes.has(key) && (op.kind === 'load' || !reads.has(key)));
@@ -83,7 +89,7 @@ function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonl
   // The setup runs alone: nothing can interleave with it.
   if (ctx.scenario.setup && thread === 0) return false;
   if (touchesOwnObject(op, state, thread, frame, ctx)) return false;
-  if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, ctx) && !isPrivate(op, thread, ctx)) return true;
+  if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, thread, ctx) && !isPrivate(op, thread, ctx)) return true;
   return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop';
 }
 
@@ -347,6 +353,8 @@ function traceStep(thread: number, fn: FunctionProgram, op: Op, ctx: WorldContex
 
 const TRACED = new Set(['load', 'store', 'list', 'lock', 'alloc', 'free', 'pageref', 'barrier', 'bug', 'branch', 'call', 'return', 'gap', 'spawn']);
 
+const UNSIGNED = /\bunsigned\b|\bsize_t\b|\bu(8|16|32|64)\b/;
+
 /** Executes the operation; may fork the state for nondeterministic outcomes. */
 function execute(state: SimState, thread: number, current: { fn: FunctionProgram; op: Op; frame: Frame }, ctx: WorldContext): Fork[] {
   const { fn, op, frame } = current;
@@ -365,7 +373,9 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
     return [s ? { state, step: s } : { state }];
   };
 
-  if (ctx.scenario.moduleFunctions.has(fn.name) && state.module === 'gone') {
+  // A no-op is the control-flow graph's own (a function's entry, a join): the first statement that
+  // runs in freed module text is where a reader looks for the problem.
+  if (op.kind !== 'nop' && ctx.scenario.moduleFunctions.has(fn.name) && state.module === 'gone') {
     fault('use-after-free', `${fn.name} runs after the module was unloaded: its code is gone`, `module-code ${fn.name}`);
   }
 
@@ -419,6 +429,11 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
         return [{ state, step: traceStep(thread, fn, op, ctx, undefined, { decision: taken === 0 }) }];
       }
       const other = cloneState(state, thread);
+      const isUnsigned = (register: string): boolean =>
+        UNSIGNED.test([...fn.locals, ...fn.params].find((l) => l.name === register)?.type ?? '');
+      Object.assign(frame.regs, refine(op.cond, true, frame, isUnsigned));
+      const otherFrame = other.threads[thread]!.frames[other.threads[thread]!.frames.length - 1]!;
+      Object.assign(otherFrame.regs, refine(op.cond, false, otherFrame, isUnsigned));
       next(state, op.succ[0]);
       next(other, op.succ[1]);
       return [
@@ -456,7 +471,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       if (location === undefined) return single();
       checkLive(state, location, 'write');
       for (const d of t.deferred.filter((x) => x.loc === location)) performDeferred(state, thread, d.reg);
-      store(state, thread, location, v, `${fn.name}#${op.id}`, ctx, isProtected(op, t.held, ctx) || isPrivate(op, thread, ctx));
+      store(state, thread, location, v, `${fn.name}#${op.id}`, ctx, isProtected(op, t.held, thread, ctx) || isPrivate(op, thread, ctx));
       return single({ location: locationName(state, location), access: 'write' });
     }
     case 'barrier': {
@@ -715,7 +730,7 @@ function listChange(state: SimState, thread: number, change: ListChange, view: R
   // Check against what this CPU sees now, as CONFIG_DEBUG_LIST would at the call.
   applyListChange(state, structuredClone(view), change);
   const t = state.threads[thread]!;
-  if (buffers(thread, ctx) && !isProtected(op, t.held, ctx)) {
+  if (buffers(thread, ctx) && !isProtected(op, t.held, thread, ctx)) {
     const fn = t.frames[t.frames.length - 1]!.fn;
     t.buffer.push({ loc: LIST_LOCATION, value: encodeListChange(change), op: `${fn}#${op.id}`, fenced: false });
   } else {
@@ -806,6 +821,24 @@ function executePageRef(
   }
 }
 
+/**
+ * An error pointer is the (negative) errno itself: no object lives there, so a pointer to one never
+ * is an error, and allocations that the scenario lets succeed never take the error path.
+ */
+function errorPointerResult(api: (typeof ERROR_POINTER_APIS)[string], v: Value): Value {
+  const isPointer = v.startsWith('@') || v.startsWith('&');
+  const isErrno = !isPointer && v !== NULL && v !== UNKNOWN;
+  switch (api) {
+    case 'make':
+    case 'errno':
+      return isPointer ? NULL : v;
+    case 'is-error':
+      return v === UNKNOWN ? UNKNOWN : isErrno ? '1' : '0';
+    case 'is-error-or-null':
+      return v === UNKNOWN ? UNKNOWN : isPointer ? '0' : '1';
+  }
+}
+
 function executeCall(
   state: SimState, thread: number, fn: FunctionProgram, op: OpOf<'call'>, frame: Frame, ctx: WorldContext,
   value: (e: Parameters<typeof evaluate>[0]) => Value, next: (s: SimState, target?: number) => void,
@@ -823,6 +856,11 @@ function executeCall(
       return { state: s, step: traceStep(thread, fn, op, ctx, `picks page${page}`) };
     });
   }
+  const errorPointer = name ? ERROR_POINTER_APIS[name] : undefined;
+  if (errorPointer) {
+    if (op.dest !== undefined) frame.regs[`t${op.dest}`] = errorPointerResult(errorPointer, args[0] ?? UNKNOWN);
+    return single();
+  }
   if (name && SLEEPING_CALLS.has(name) && holdsSpinlock(state, thread)) {
     fault('sleep-in-atomic', `${name} may sleep, but ${heldSpinlocks(state, thread)} is held`);
   }
@@ -830,9 +868,6 @@ function executeCall(
   if (!callee) {
     if (op.dest !== undefined) frame.regs[`t${op.dest}`] = UNKNOWN;
     return single();
-  }
-  if (ctx.scenario.moduleFunctions.has(callee.name) && state.module === 'gone') {
-    fault('use-after-free', `call into ${callee.name} after the module was unloaded`, `module-code ${callee.name}`);
   }
   const calleeFrame: Frame = { fn: callee.name, pc: callee.entry, regs: {}, taken: [] };
   if (op.dest !== undefined) calleeFrame.dest = `t${op.dest}`;

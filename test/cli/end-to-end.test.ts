@@ -28,6 +28,17 @@ beforeAll(() => {
 });
 
 describe('bin/kreview.js', () => {
+  it('the 3.8 protocol with its later mm fixes explores every scenario to the end without a violation, and lint exits 0', () => {
+    const sim = kreview(['sim', 'fixtures/patches/sim-v38-corrected.mbox', '--second-device']);
+    expect(sim.status).toBe(0);
+    expect(sim.stdout).toMatch(/^scenario: second device$/m);
+    expect(sim.stdout).toMatch(/^10 scenarios \(10 complete, 0 incomplete\), 0 violations$/m);
+    const lint = kreview(['lint', 'fixtures/patches/sim-v38-corrected.mbox']);
+    expect(lint.stderr).toBe('');
+    expect(lint.stdout).toMatch(/^0 findings \(0 errors, 0 warnings\) in 2 patches$/m);
+    expect(lint.status).toBe(0);
+  });
+
   it('lint exits 1 on the demo patch and prints each finding as file:line: severity: message [rule]', () => {
     const { status, stdout, stderr } = kreview(['lint', 'fixtures/patches/demo-balloon-race.patch', ...QUICK]);
     const located = [...stdout.matchAll(/^(\S+):(\d+): (error|warning): .* \[([a-z-]+)\]$/gm)].map((m) => `${m[4]} ${m[1]}:${m[2]}`);

@@ -14,6 +14,10 @@ testSimulatorRule(listCorruption, {
       inputs: [{ fixture: 'sim-lock-leak-fixed.patch' }],
     },
     { name: 'module unload races the callbacks, not the lists', inputs: [{ fixture: 'sim-unload.patch' }] },
+    {
+      name: 'the 3.8 balloon_compaction API with the dequeue walk under pages_lock (the series fixes the mm side)',
+      inputs: [{ fixture: 'sim-v38-corrected.mbox' }],
+    },
   ],
   invalid: [
     {
@@ -43,6 +47,17 @@ testSimulatorRule(listCorruption, {
       name: 'the leak path frees pages with page->mapping still set',
       inputs: [{ fixture: 'sim-stale-mapping.patch' }],
       findings: [{ file: DRIVER, line: 91, patchLine: 108, function: 'tb_isolatepage', message: DELETED_TWICE }],
+    },
+    {
+      // 3.8's balloon_page_dequeue() picks a page off the list and takes pages_lock only after
+      // trylock_page(): compaction isolates the page in between. The race is in the built-in model
+      // of the mm side; the driver's call into it is the line the finding can stand on.
+      name: 'a driver on the 3.8 balloon_compaction API: dequeue unlinks a page compaction isolated',
+      inputs: [{ fixture: 'sim-v38-driver.patch' }],
+      findings: [{
+        file: DRIVER, line: 48, patchLine: 69, function: 'tb_leak',
+        message: /^With deflate and compaction running at once, `balloon_page_dequeue\(tb->dev_info\)` leads to balloon_page_delete\(\) \(kreview's model of mm-3\.8\.c\): list_del of page\d+->lru, which is not on any list \(deleted twice\)\.$/,
+      }],
     },
     {
       name: 'the v7 race with every driver identifier renamed',

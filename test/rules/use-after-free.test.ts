@@ -17,6 +17,10 @@ testSimulatorRule(useAfterFree, {
     // The patch does not touch remove, so there is no unload to race: nothing to say.
     { name: 'the v7 race, with remove untouched by the patch', inputs: [{ fixture: 'sim-deflate-race.patch' }] },
     { name: 'the leak path takes the page lock compaction holds', inputs: [{ fixture: 'sim-lock-leak-fixed.patch' }] },
+    {
+      name: 'the 3.8 API whose lockless test no longer dereferences page->mapping (the series fixes the mm side)',
+      inputs: [{ fixture: 'sim-v38-corrected.mbox' }],
+    },
   ],
   invalid: [
     {
@@ -28,6 +32,16 @@ testSimulatorRule(useAfterFree, {
         { file: DRIVER, line: 99, patchLine: 116, function: 'tb_putbackpage', message: AFTER_UNLOAD('tb_putbackpage') },
         { file: DRIVER, line: 152, patchLine: 160, function: 'tb_remove', message: MAPPING_FREED },
       ],
+    },
+    {
+      // 3.8's lockless balloon_page_movable() reads mapping->flags holding neither a reference nor
+      // the page lock; remove deflates everything and frees the mapping in between.
+      name: 'a driver on the 3.8 balloon_compaction API: remove frees the mapping under compaction\'s lockless test',
+      inputs: [{ fixture: 'sim-v38-driver.patch' }],
+      findings: [{
+        file: DRIVER, line: 127, patchLine: 148, function: 'tb_remove',
+        message: /^After `balloon_mapping_free\(tb->dev_info->mapping\)`, compaction still reaches the object in mapping_balloon\(\) \(kreview's model of mm-3\.8\.c\): read of address_space#\d+->balloon_map after it was freed\.$/,
+      }],
     },
     {
       name: 'the seed review: "module goes away between here and when the function returns", and kfree(balloon_mapping) in remove',
