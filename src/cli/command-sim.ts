@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { THREAD_ROLES, type ThreadRole } from '../sim/build-scenarios.js';
 import type { Verdict, Violation } from '../model/verdict.js';
 import { extractSeries } from '../extract/extract-patch.js';
 import { renderTrace } from '../report/format-trace.js';
@@ -14,6 +15,16 @@ import { stableJson } from './stable-json.js';
 
 interface SimFlags extends SimulationFlags {
   json?: boolean;
+  threads?: ThreadRole[];
+}
+
+function parseThreads(value: string): ThreadRole[] {
+  const names = value.split(',').map((n) => n.trim());
+  const unknown = names.find((n) => !(THREAD_ROLES as readonly string[]).includes(n));
+  if (unknown !== undefined || names.length < 2) {
+    throw new InvalidArgumentError(`Expected two or more of ${THREAD_ROLES.join(', ')}, separated by commas${unknown !== undefined ? ` (not ${unknown || 'an empty name'})` : ''}.`);
+  }
+  return names as ThreadRole[];
 }
 
 /** Wide enough for two columns of `function:line  statement` side by side. */
@@ -78,7 +89,7 @@ async function runSim(inputs: string[], flags: SimFlags, io: Io): Promise<number
   const options = await reviewOptionsOf(flags, config, series, io);
   const program = extractSeries(series, options.tree);
   for (const diagnostic of program.diagnostics) io.stderr(`${describeDiagnostic(diagnostic)}\n`);
-  const verdicts = simulateSeries(program, options);
+  const verdicts = simulateSeries(program, flags.threads ? { ...options, threads: flags.threads } : options);
   io.stdout(flags.json ? stableJson(verdicts) : formatVerdicts(verdicts));
   return EXIT_CLEAN;
 }
@@ -88,7 +99,8 @@ export function registerSim(program: Command, io: Io, exit: (status: number) => 
     .command('sim')
     .description('run the simulator and print each scenario\'s verdict and interleavings')
     .argument('<inputs...>', 'patch files, mboxes, saved mails, directories of them, or - for stdin')
-    .option('--json', 'print the verdicts as JSON');
+    .option('--json', 'print the verdicts as JSON')
+    .option('--threads <roles>', `run just these threads at once, e.g. inflate,deflate,compaction,unload (of: ${THREAD_ROLES.join(', ')})`, parseThreads);
   addSimulationOptions(command, 'on-request').action(async (inputs: string[], flags: SimFlags) => {
     exit(await runSim(inputs, flags, io));
   });

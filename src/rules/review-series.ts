@@ -3,7 +3,8 @@ import type { Patch, Series } from '../model/patch.js';
 import type { AnalysisNote, IncompleteAnalysis, ReviewResult } from '../model/report.js';
 import type { Verdict } from '../model/verdict.js';
 import { extractSeries, type SeriesProgram, type TreeFiles } from '../extract/extract-patch.js';
-import { buildScenarios, buildSoloScenarios } from '../sim/build-scenarios.js';
+import { UsageError } from '../model/errors.js';
+import { buildScenarios, buildSoloScenarios, buildThreadScenario, type ThreadRole } from '../sim/build-scenarios.js';
 import { explore } from '../sim/explore.js';
 import { RULES } from './registry.js';
 import type { Rule } from './rule.js';
@@ -18,6 +19,8 @@ export interface ReviewOptions {
   now?: () => number;
   pages: number;
   secondDevice: boolean;
+  /** Run just these threads together (`kreview sim --threads`) instead of the usual scenarios. */
+  threads?: readonly ThreadRole[];
 }
 
 export interface SeriesReview {
@@ -28,13 +31,18 @@ export interface SeriesReview {
 
 /** Runs every scenario the series calls for; each verdict says whether it is complete. */
 export function simulateSeries(program: SeriesProgram, options: ReviewOptions): Verdict[] {
+  const exploreOptions = { maxStates: options.maxStates, ...(options.maxMillis !== undefined ? { maxMillis: options.maxMillis } : {}), ...(options.now ? { now: options.now } : {}) };
+  if (options.threads) {
+    const scenario = buildThreadScenario(program, { pages: options.pages, secondDevice: false, relaxedStores: true }, options.threads);
+    if ('missing' in scenario) {
+      throw new UsageError(`--threads: no function of the series plays ${scenario.missing} (kreview finds roles by how the driver registers and uses its functions)`);
+    }
+    return [explore(scenario, exploreOptions).verdict];
+  }
   const scenarios = buildScenarios(program, { pages: options.pages, secondDevice: options.secondDevice, relaxedStores: true });
   const functions = scenarios[0]?.functions ?? new Map(program.patches.flatMap((p) => p.files.flatMap((f) => f.functions.map((fn) => [fn.name, fn] as const))));
   const all = [...scenarios, ...buildSoloScenarios(program, functions)];
-  return all.map((scenario) => {
-    const exploreOptions = { maxStates: options.maxStates, ...(options.maxMillis !== undefined ? { maxMillis: options.maxMillis } : {}), ...(options.now ? { now: options.now } : {}) };
-    return explore(scenario, exploreOptions).verdict;
-  });
+  return all.map((scenario) => explore(scenario, exploreOptions).verdict);
 }
 
 /** Which patch of the series an input line belongs to. */

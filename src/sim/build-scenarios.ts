@@ -135,8 +135,15 @@ function globalsOf(objects: ObjectDecl[]): GlobalInit[] {
   return [...seen.values()];
 }
 
-/** Every scenario worth racing for this series. */
-export function buildScenarios(series: SeriesProgram, options: ScenarioOptions): Scenario[] {
+/** What every scenario of a series is made of: its programs, globals, roles and actors. */
+interface Parts {
+  roles: Roles;
+  base: (name: string, description: string, setup: ScriptStep[], actors: Actor[], devices?: number, relaxed?: boolean) => Scenario;
+  call: (fn: FunctionProgram, device: number, count: number) => ScriptStep;
+  compaction: Actor;
+}
+
+function partsOf(series: SeriesProgram, options: ScenarioOptions): Parts {
   const newFiles = series.patches.flatMap((p) => p.files.filter((f) => f.side === 'new'));
   const seriesFunctions = new Map<string, FunctionProgram>();
   for (const file of newFiles) {
@@ -161,38 +168,78 @@ export function buildScenarios(series: SeriesProgram, options: ScenarioOptions):
   const moduleFunctions = new Set([...seriesFunctions.values()].filter((f) => !CORE_PATH.test(f.file)).map((f) => f.name));
   const globals = globalsOf([...model.facts.objects, ...objects]);
   const roles = findRoles([...seriesFunctions.values()], objects, functions);
-  const compaction: Actor = { name: 'compaction', device: -1, script: [{ do: 'call', fn: 'compact_zone', args: [{ kind: 'unknown' }] }] };
+  return {
+    roles,
+    base: (name, description, setup, actors, devices = 1, relaxed = options.relaxedStores) => ({
+      name, description, functions, moduleFunctions, globals, actors, devices, pages: options.pages,
+      relaxedStores: relaxed, deferLoads: false, allocationsMayFail: false, notes: [...notes],
+      ...(setup.length > 0 ? { setup: { name: 'probe', device: 0, script: setup } } : {}),
+    }),
+    call: (fn, device, count) =>
+      ({ do: 'call', fn: fn.name, args: argsFor(fn, device, roles, count), ...(fn === roles.probe ? { mustSucceed: true } : {}) }),
+    compaction: { name: 'compaction', device: -1, script: [{ do: 'call', fn: 'compact_zone', args: [{ kind: 'unknown' }] }] },
+  };
+}
 
-  const base = (name: string, description: string, setup: ScriptStep[], actors: Actor[], devices = 1, relaxed = options.relaxedStores): Scenario => ({
-    name, description, functions, moduleFunctions, globals, actors, devices, pages: options.pages,
-    relaxedStores: relaxed, deferLoads: false, allocationsMayFail: false, notes: [...notes],
-    ...(setup.length > 0 ? { setup: { name: 'probe', device: 0, script: setup } } : {}),
-  });
-
-  const call = (fn: FunctionProgram, device: number, rolesOf: Roles): ScriptStep =>
-    ({ do: 'call', fn: fn.name, args: argsFor(fn, device, rolesOf, options.pages), ...(fn === rolesOf.probe ? { mustSucceed: true } : {}) });
+/** Every scenario worth racing for this series. */
+export function buildScenarios(series: SeriesProgram, options: ScenarioOptions): Scenario[] {
+  const { roles, base, call, compaction } = partsOf(series, options);
   const scenarios: Scenario[] = [];
   const setup: ScriptStep[] = [
-    ...(roles.probe ? [call(roles.probe, 0, roles)] : []),
-    ...(roles.inflate ? [call(roles.inflate, 0, roles)] : []),
+    ...(roles.probe ? [call(roles.probe, 0, options.pages)] : []),
+    ...(roles.inflate ? [call(roles.inflate, 0, options.pages)] : []),
   ];
   if (roles.deflate) {
     scenarios.push(base('deflate vs compaction', 'the balloon deflates while compaction isolates, migrates or puts back a balloon page',
-      setup, [{ name: 'deflate', device: 0, script: [call(roles.deflate, 0, roles)] }, compaction]));
+      setup, [{ name: 'deflate', device: 0, script: [call(roles.deflate, 0, options.pages)] }, compaction]));
   }
   if (roles.inflate) {
     scenarios.push(base('inflate vs compaction', 'the balloon inflates while compaction migrates a balloon page',
-      roles.probe ? [call(roles.probe, 0, roles)] : [], [{ name: 'inflate', device: 0, script: [call(roles.inflate, 0, roles)] }, compaction]));
+      roles.probe ? [call(roles.probe, 0, options.pages)] : [], [{ name: 'inflate', device: 0, script: [call(roles.inflate, 0, options.pages)] }, compaction]));
   }
   if (roles.remove) {
     scenarios.push(base('compaction vs unload', 'the module is unloaded while compaction holds an isolated balloon page',
-      setup, [compaction, { name: 'unload', device: 0, script: [call(roles.remove, 0, roles), { do: 'unload' }] }], 1, false));
+      setup, [compaction, { name: 'unload', device: 0, script: [call(roles.remove, 0, options.pages), { do: 'unload' }] }], 1, false));
   }
   if (roles.probe && options.secondDevice) {
     scenarios.push(base('second device', 'a second balloon device is probed while compaction works on the first one\'s pages',
-      setup, [compaction, { name: 'second probe', device: 1, script: [call(roles.probe, 1, roles)] }], 2, false));
+      setup, [compaction, { name: 'second probe', device: 1, script: [call(roles.probe, 1, options.pages)] }], 2, false));
   }
   return scenarios;
+}
+
+/** The actors `kreview sim --threads` can put together. */
+export const THREAD_ROLES = ['inflate', 'deflate', 'compaction', 'unload', 'second-probe'] as const;
+export type ThreadRole = (typeof THREAD_ROLES)[number];
+
+/**
+ * One scenario with exactly the given threads, all at once, as a model checker would run them: the
+ * device is probed and holds one page, and inflate and deflate move one page each (the other
+ * frames are free for inflate and for migration targets). A role the series has no function for
+ * is named in the error.
+ */
+export function buildThreadScenario(series: SeriesProgram, options: ScenarioOptions, threads: readonly ThreadRole[]): Scenario | { missing: ThreadRole } {
+  const { roles, base, call, compaction } = partsOf(series, options);
+  const actors: Actor[] = [];
+  const compactions = threads.filter((t) => t === 'compaction').length;
+  for (const role of threads) {
+    const fn = role === 'inflate' ? roles.inflate : role === 'deflate' ? roles.deflate : role === 'unload' ? roles.remove
+      : role === 'second-probe' ? roles.probe : undefined;
+    if (role === 'compaction') {
+      const nth = actors.filter((a) => a.script === compaction.script).length + 1;
+      actors.push({ ...compaction, name: compactions > 1 ? `compaction ${nth}` : 'compaction' });
+      continue;
+    }
+    if (!fn) return { missing: role };
+    const device = role === 'second-probe' ? 1 : 0;
+    const script: ScriptStep[] = [call(fn, device, 1), ...(role === 'unload' ? [{ do: 'unload' as const }] : [])];
+    actors.push({ name: role.replace('-', ' '), device, script });
+  }
+  const setup: ScriptStep[] = [
+    ...(roles.probe ? [call(roles.probe, 0, 1)] : []),
+    ...(roles.inflate ? [call(roles.inflate, 0, 1)] : []),
+  ];
+  return base(threads.join(', '), `${threads.join(', ')}, all at once`, setup, actors, threads.includes('second-probe') ? 2 : 1);
 }
 
 /** One scenario per function that takes a lock: the function alone, every path, for lock balance. */

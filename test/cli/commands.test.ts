@@ -104,6 +104,26 @@ describe('kreview sim', () => {
     expect(status).toBe(0);
   });
 
+  it('--threads runs just those actors together: deflate and compaction meet the 3.8 dequeue race', async () => {
+    const { status, stdout, stderr } = await run(['sim', 'fixtures/patches/sim-v38-driver.patch', '--threads', 'deflate,compaction', '--pages', '3']);
+    expect(stdout).toMatch(/^scenario: deflate, compaction\n {2}actors: probe, deflate, compaction\n {2}status: complete\n/);
+    expect(stdout).toMatch(/^ {2}model:mm-3\.8\.c:36: list-corruption in balloon_page_delete\(\): list_del of page\d+->lru, which is not on any list \(deleted twice\)$/m);
+    expect(stdout).toMatch(/^1 scenario \(1 complete, 0 incomplete\), \d+ violations$/m);
+    expect([status, stderr]).toEqual([0, '']);
+  });
+
+  it('--threads: an unknown role, or one the series has no function for, is a usage error', async () => {
+    expect(await run(['sim', DEMO, '--threads', 'deflate,gc'])).toEqual({
+      status: 2, stdout: '',
+      stderr: 'kreview: option \'--threads <roles>\' argument \'deflate,gc\' is invalid. Expected two or more of inflate, deflate, compaction, unload, second-probe, separated by commas (not gc).\n',
+    });
+    const missing = await run(['sim', 'fixtures/patches/sim-deflate-race.patch', '--threads', 'deflate,unload']);
+    expect(missing).toEqual({
+      status: 2, stdout: '',
+      stderr: 'kreview: --threads: no function of the series plays unload (kreview finds roles by how the driver registers and uses its functions)\n',
+    });
+  });
+
   it('exits 2 when there is nothing to simulate', async () => {
     expect(await run(['sim', '-'], '')).toEqual({ status: 2, stdout: '', stderr: '-:1: error: the input is empty [empty-input]\n' });
   });
