@@ -1,6 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import type { FunctionProgram, OpOf } from '../model/program.js';
 import type { RuleMeta } from '../model/rule-meta.js';
+import { exprText } from '../extract/expr-text.js';
 import { lockName } from '../sim/locksets.js';
 import { byLocation, findingAt } from './finding-at.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -46,13 +47,25 @@ function mayHold(fn: FunctionProgram): Set<string>[] {
   return held;
 }
 
+/** How the source spells each lock `mayHold` tracks by its static name: `g->lock` for `->lock`. */
+function spellings(fn: FunctionProgram): Map<string, string> {
+  const spelled = new Map<string, string>();
+  for (const op of fn.ops) {
+    if (op.kind !== 'lock' || op.action === 'init') continue;
+    const name = lockName(op.lock) ?? op.api;
+    if (!spelled.has(name)) spelled.set(name, exprText(op.lock.k === 'addr' ? op.lock.arg : op.lock));
+  }
+  return spelled;
+}
+
 function hiddenWhileLocked(context: RuleContext, definite: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
   for (const file of context.program.files.filter((f) => f.side === 'new')) {
     for (const fn of file.functions.filter((f) => f.changed && !definite.has(f.name))) {
       const held = mayHold(fn);
+      const spelled = spellings(fn);
       for (const op of fn.ops.filter((o): o is OpOf<'gap'> & typeof o => o.kind === 'gap')) {
-        const locks = [...held[op.id]!].sort();
+        const locks = [...held[op.id]!].sort().map((name) => spelled.get(name) ?? name);
         if (locks.length === 0 || op.newFrom === undefined) continue;
         const at = fn.ops.slice(op.id + 1).find((o) => o.anchor.newLine !== undefined && inPatch(o.anchor, context))?.anchor
           ?? fn.ops.slice(0, op.id).reverse().find((o) => o.anchor.newLine !== undefined && inPatch(o.anchor, context))?.anchor;
