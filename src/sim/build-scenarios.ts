@@ -93,6 +93,9 @@ function bindModelGlobals(model: string, objects: readonly ObjectDecl[]): string
   return candidates.length === 1 ? model.replace(new RegExp(`\\b${MODEL_MAPPING_GLOBAL}\\b`, 'g'), candidates[0]!) : model;
 }
 
+/** The 3.8 API's entry points: the model's functions that are not `static`, read off its text (lowering the whole model to find out costs a parse). */
+const V38_API: ReadonlySet<string> = new Set([...V38_MM_MODEL.matchAll(/^(?!static\b)[a-z][\w\s]*?\**\b(\w+)\(/gm)].map((m) => m[1]!));
+
 /**
  * The mm side the driver was written against: the era whose API it calls (3.8's
  * `balloon_page_enqueue()` and friends), else the v7 hooks, which call the driver and are called
@@ -100,9 +103,8 @@ function bindModelGlobals(model: string, objects: readonly ObjectDecl[]): string
  */
 function chooseModel(seriesFunctions: ReadonlyMap<string, FunctionProgram>, objects: readonly ObjectDecl[]): ModelProgram {
   const scope = { globals: new Set(objects.map((o) => o.name)), functions: new Set(seriesFunctions.keys()) };
-  const called = new Set([...seriesFunctions.values()].flatMap((fn) => fn.ops.flatMap((op) => (op.kind === 'call' && op.callee ? [op.callee] : []))));
-  const v38 = extractModel(V38_MM_MODEL_FILE, V38_MM_MODEL, scope);
-  if (v38.functions.some((fn) => called.has(fn.name))) return v38;
+  const called = [...seriesFunctions.values()].flatMap((fn) => fn.ops.flatMap((op) => (op.kind === 'call' && op.callee ? [op.callee] : [])));
+  if (called.some((name) => V38_API.has(name))) return extractModel(V38_MM_MODEL_FILE, V38_MM_MODEL, scope);
   return extractModel(V7_MM_MODEL_FILE, bindModelGlobals(V7_MM_MODEL, objects), scope);
 }
 
