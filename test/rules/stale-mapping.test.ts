@@ -31,12 +31,9 @@ it('reports the leak path that frees pages without clearing page->mapping, at it
   expect(atFree.trace?.length).toBeGreaterThan(0);
 });
 
-// Known bug: when compaction drops the last reference (its put_page() in kreview's model of
-// isolate_balloon_page()), the rule anchors the finding at the last step of the trace that is in the
-// patch — tb_leak()'s loop condition, line 57 — and names the model's function, isolate_balloon_page.
-// A maintainer reads a second finding at a line that frees nothing. Remove `.fails` when the rule
-// anchors a free in the model at the patch's own free of that page (line 70), or says it once.
-it.fails('reports the stale mapping once, at the free in the leak path', async () => {
+// Compaction may drop the last reference (its put_page() in kreview's model of
+// isolate_balloon_page()): that free is the leak path's doing too, and is said once, at its free.
+it('reports the stale mapping once, at the free in the leak path', async () => {
   const findings = await simFindingsOf(staleMapping, [STALE]);
   expect(findings.map((f) => [f.line, f.function])).toEqual([[70, 'tb_leak']]);
 });
