@@ -12,6 +12,8 @@ export interface LineScan {
   depthBefore: number;
   /** Whether the line starts a statement or declaration rather than continuing an expression. */
   startsToken: boolean;
+  /** Whether the line is a preprocessor directive or a continuation of one. */
+  preprocessor: boolean;
   /** Leading whitespace width (tab = 1 level, 8 spaces = 1 level), or undefined for an empty line. */
   indent?: number;
 }
@@ -62,6 +64,7 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
       inComment,
       depthBefore: braceDepth,
       startsToken: !inComment && !parenOpen && /[;{}:]$/.test(lastSignificant),
+      preprocessor: !inComment && (continued || trimmed.startsWith('#')),
       indent: indentOf(line),
     });
     if (!inComment && (continued || trimmed.startsWith('#'))) {

@@ -333,13 +333,13 @@ describe('with the pre-image from --tree', () => {
 });
 
 describe('rebuild bugs', () => {
-  // BUG (src/parse/rebuild-c.ts, startDepth): the depth a hunk starts at is taken from the smallest
-  // `indent - depthBefore` over its lines, but a line that starts with `}` is indented one level less
-  // than the block it closes. Here `continue;` (3 tabs) then `}` (2 tabs) gives depth 2, so one
-  // synthetic loop is opened instead of function + loop + if, and the statements after the `}` land
-  // outside any loop ("continue outside a loop", treated as leaving the function). Real case:
-  // isolate_migratepages_range in v7-1of4 (mm/compaction.c @@ -312 +391).
-  it.fails('keeps the statements after a hunk-opening `}` inside the loop (indented patch)', async () => {
+  // Regression (src/parse/rebuild-c.ts, startDepth): the depth a hunk starts at is the smallest
+  // `indent - depthBefore` over its lines, and a line that starts with `}` is indented one level less
+  // than the block it closes. Counting `}` (2 tabs) like `continue;` (3 tabs) gave depth 2: one
+  // synthetic loop instead of function + loop + if, and the statements after the `}` outside any loop
+  // ("continue outside a loop"). Real case: isolate_migratepages_range in v7-1of4 (mm/compaction.c
+  // @@ -312 +391).
+  it('keeps the statements after a hunk-opening `}` inside the loop (indented patch)', async () => {
     const built = changePatch('mm/scan.c', `
       @@ 10 10 @@ static int scan(struct zone *zone)
        			continue;
@@ -353,11 +353,11 @@ describe('rebuild bugs', () => {
     expect(fileOf(program, 'mm/scan.c').notes).toEqual([]);
   });
 
-  // BUG (src/parse/rebuild-c.ts, startDepth): without indentation, a hunk that closes one block and goes
-  // on with statements starts at depth max(1, needed braces) = 1 when no later hunk is in the same
-  // function, so its `}` closes the function body itself and everything after it is parsed at file
-  // scope and silently dropped: no `new(page)` call, no `count++`, no note.
-  it.fails('keeps the statements after a hunk-opening `}` (stripped patch, last hunk of the function)', async () => {
+  // Regression (src/parse/rebuild-c.ts, startDepth): without indentation, a hunk that closes one block
+  // and goes on with statements started at depth max(1, needed braces) = 1 when no later hunk is in the
+  // same function, so its `}` closed the function body and everything after it was parsed at file scope
+  // and silently dropped. Statements that cannot stand at file scope now keep the hunk in the function.
+  it('keeps the statements after a hunk-opening `}` (stripped patch, last hunk of the function)', async () => {
     const built = changePatch('mm/scan.c', `
       @@ 10 10 @@ static int scan(struct zone *zone)
        continue;
