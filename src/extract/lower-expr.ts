@@ -227,23 +227,23 @@ function valueOfChoice(b: CfgBuilder, node: SyntaxNode): Expr {
   return { k: 'name', name: temp, scope: 'local' };
 }
 
-/** Lowers a condition into branches, keeping C's short-circuit order. */
-export function lowerCondition(b: CfgBuilder, node: SyntaxNode): BranchExits {
+/** Lowers a condition into branches, keeping C's short-circuit order; `loop` marks the test of a loop. */
+export function lowerCondition(b: CfgBuilder, node: SyntaxNode, loop = false): BranchExits {
   switch (node.type) {
     case 'parenthesized_expression':
-      return node.namedChildren[0] ? lowerCondition(b, node.namedChildren[0]) : b.branch(opaque(node), node);
+      return node.namedChildren[0] ? lowerCondition(b, node.namedChildren[0], loop) : b.branch(opaque(node), node, loop);
     case 'unary_expression':
       if (node.children[0]?.type === '!') {
-        const inner = lowerCondition(b, node.childForFieldName('argument')!);
+        const inner = lowerCondition(b, node.childForFieldName('argument')!, loop);
         return { t: inner.f, f: inner.t };
       }
       break;
     case 'binary_expression': {
       const op = node.childForFieldName('operator')?.type ?? node.children[1]?.type;
       if (op === '&&' || op === '||') {
-        const left = lowerCondition(b, node.childForFieldName('left')!);
+        const left = lowerCondition(b, node.childForFieldName('left')!, loop);
         b.pending = op === '&&' ? left.t : left.f;
-        const right = lowerCondition(b, node.childForFieldName('right')!);
+        const right = lowerCondition(b, node.childForFieldName('right')!, loop);
         return op === '&&' ? { t: right.t, f: [...left.f, ...right.f] } : { t: [...left.t, ...right.t], f: right.f };
       }
       break;
@@ -257,11 +257,11 @@ export function lowerCondition(b: CfgBuilder, node: SyntaxNode): BranchExits {
     case 'call_expression': {
       const name = calleeName(node);
       const args = callArgs(node);
-      if (name && IDENTITY_WRAPPERS.has(name) && args[0]) return lowerCondition(b, args[0]);
-      if (name === UNKNOWN_CALL) return b.branch({ k: 'opaque', text: 'hidden condition' }, node, false, 'condition in lines the patch does not show');
+      if (name && IDENTITY_WRAPPERS.has(name) && args[0]) return lowerCondition(b, args[0], loop);
+      if (name === UNKNOWN_CALL) return b.branch({ k: 'opaque', text: 'hidden condition' }, node, loop, 'condition in lines the patch does not show');
       const bug = name ? BUG_APIS[name] : undefined;
       if (name && bug?.returnsCondition && args[0]) {
-        const inner = lowerCondition(b, args[0]);
+        const inner = lowerCondition(b, args[0], loop);
         b.pending = inner.t;
         b.emit({ kind: 'bug', api: name, level: bug.level }, node);
         const t = b.pending;
@@ -273,7 +273,7 @@ export function lowerCondition(b: CfgBuilder, node: SyntaxNode): BranchExits {
     default:
       break;
   }
-  return b.branch(lowerValue(b, node), node);
+  return b.branch(lowerValue(b, node), node, loop);
 }
 
 function lowerCall(b: CfgBuilder, node: SyntaxNode): Expr {

@@ -146,7 +146,7 @@ function loopBody(b: CfgBuilder, body: SyntaxNode | null, closeLoop: () => void)
 function lowerWhile(b: CfgBuilder, node: SyntaxNode): void {
   const condition = node.childForFieldName('condition')!;
   const head = b.head(node, `while ${flatText(condition)}`);
-  const exits = lowerCondition(b, condition);
+  const exits = lowerCondition(b, condition, true);
   b.pending = exits.t;
   const breaks = loopBody(b, node.childForFieldName('body'), () => b.link(b.pending, head));
   b.pending = [...exits.f, ...breaks];
@@ -158,7 +158,7 @@ function lowerFor(b: CfgBuilder, node: SyntaxNode): void {
   else if (init) lowerValue(b, init);
   const condition = node.childForFieldName('condition');
   const head = b.head(node, `for (${condition ? flatText(condition) : ';;'})`);
-  const exits = condition ? lowerCondition(b, condition) : { t: b.pending, f: [] as Exit[] };
+  const exits = condition ? lowerCondition(b, condition, true) : { t: b.pending, f: [] as Exit[] };
   b.pending = exits.t;
   const update = node.childForFieldName('update');
   const breaks = loopBody(b, node.childForFieldName('body'), () => {
@@ -175,7 +175,7 @@ function lowerDo(b: CfgBuilder, node: SyntaxNode): void {
   if (body) lowerStatement(b, body);
   const frame = b.popLoop();
   b.pending = [...b.pending, ...frame.continues];
-  const exits = lowerCondition(b, node.childForFieldName('condition')!);
+  const exits = lowerCondition(b, node.childForFieldName('condition')!, true);
   b.link(exits.t, head);
   b.pending = [...exits.f, ...frame.breaks];
 }
@@ -232,7 +232,7 @@ function lowerListLoop(b: CfgBuilder, call: SyntaxNode, name: string, body: Synt
   b.emit({ kind: 'list', api: name, action: 'iter_first', head, dest: first }, call);
   writeLocation(b, pos, { k: 'temp', id: first }, call);
   const loopHead = b.head(call, `${name} (next entry)`);
-  const exits = b.branch({ k: 'binary', op: '!=', left: pos.k === 'name' ? pos : nameExpr(b, posNode.text), right: { k: 'int', value: 0 } }, call);
+  const exits = b.branch({ k: 'binary', op: '!=', left: pos.k === 'name' ? pos : nameExpr(b, posNode.text), right: { k: 'int', value: 0 } }, call, true);
   b.pending = exits.t;
   const nextNode = iterator.nextArg !== undefined ? args[iterator.nextArg] : undefined;
   const advance = (from: typeof pos): void => {

@@ -54,7 +54,7 @@ describe('list operations', () => {
       	//= list t1 = list_for_each_entry iter_first head=&d->pages
       	//= assign page := t1
       	//= nop list_for_each_entry (next entry)
-      	//= branch (page != 0) -> 6:pageref | 7:list
+      	//= branch (page != 0) loop -> 6:pageref | 7:list
       	//= list t2 = list_for_each_entry iter_next entry=page head=&d->pages
       	//= assign page := t2 -> 5:nop
       		put_page(page);
@@ -63,7 +63,7 @@ describe('list operations', () => {
       	//= list t3 = list_for_each_entry_safe iter_first head=&d->pages
       	//= assign page := t3
       	//= nop list_for_each_entry_safe (next entry)
-      	//= branch (page != 0) -> 7:list | 12:return
+      	//= branch (page != 0) loop -> 7:list | 12:return
       	//= list t4 = list_for_each_entry_safe iter_next entry=page head=&d->pages
       	//= assign next := t4
       	//= assign page := next -> 7:nop

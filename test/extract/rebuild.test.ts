@@ -21,7 +21,7 @@ describe('functions the patch shows in part', () => {
      	for (i = 0; i < num; i++) {
      	//= assign i := 0
      	//= nop for (i < num)
-     	//= branch (i < num) -> 25:alloc | ~:gap
+     	//= branch (i < num) loop -> 25:alloc | ~:gap
      	//= assign i := (i + 1) -> 24:nop
      		struct page *page = alloc_page(GFP_KERNEL);
      		//= alloc t2 = alloc_page page GFP_KERNEL sleeps
