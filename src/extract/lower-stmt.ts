@@ -93,20 +93,8 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
   }
 }
 
-/** Statements in order; an iterator macro followed by its body becomes a loop over the list. */
-export function lowerStatements(b: CfgBuilder, nodes: readonly SyntaxNode[]): void {
-  for (let i = 0; i < nodes.length; i += 1) {
-    const node = nodes[i]!;
-    const call = node.type === 'expression_statement' ? node.namedChildren[0] : undefined;
-    const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
-    const iterator = name ? LIST_ITERATORS[name] : undefined;
-    if (call && name && iterator && nodes[i + 1]) {
-      lowerListLoop(b, call, name, nodes[i + 1]!);
-      i += 1;
-      continue;
-    }
-    lowerStatement(b, node);
-  }
+function lowerStatements(b: CfgBuilder, nodes: readonly SyntaxNode[]): void {
+  for (const node of nodes) lowerStatement(b, node);
 }
 
 function lowerDeclaration(b: CfgBuilder, node: SyntaxNode): void {
@@ -145,6 +133,13 @@ function loopBody(b: CfgBuilder, body: SyntaxNode | null, closeLoop: () => void)
 
 function lowerWhile(b: CfgBuilder, node: SyntaxNode): void {
   const condition = node.childForFieldName('condition')!;
+  // parseC writes a list iterator as the condition of a `while`.
+  const call = condition.namedChildren[0];
+  const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
+  if (call && name && LIST_ITERATORS[name]) {
+    lowerListLoop(b, call, name, node.childForFieldName('body'));
+    return;
+  }
   const head = b.head(node, `while ${flatText(condition)}`);
   const exits = lowerCondition(b, condition, true);
   b.pending = exits.t;
@@ -217,7 +212,7 @@ function lowerSwitch(b: CfgBuilder, node: SyntaxNode): void {
 }
 
 /** `list_for_each_entry(pos, head, member) body`: a loop that visits each entry of the list. */
-function lowerListLoop(b: CfgBuilder, call: SyntaxNode, name: string, body: SyntaxNode): void {
+function lowerListLoop(b: CfgBuilder, call: SyntaxNode, name: string, body: SyntaxNode | null): void {
   const iterator = LIST_ITERATORS[name]!;
   const args = callArgs(call);
   const posNode = args[iterator.posArg];
