@@ -25,6 +25,8 @@ export interface BracketScan {
   open: Bracket[];
   /** Whether the run ends inside a block comment. */
   endsInComment: boolean;
+  /** Whether the closer of the outermost needed `(` is followed by `{`: the run starts in a control header (`if (a &&`). */
+  neededParenOpensBlock: boolean;
   /** `#endif`s with no `#if` in the run, outermost first, each with the comment that names its condition. */
   conditionalsNeeded: string[];
   /** `#if`s still open at the end of the run. */
@@ -55,6 +57,15 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
   let lastSignificant = ';';
   const conditionalsNeeded: string[] = [];
   let conditionalsOpen = 0;
+  let afterNeededParen = false;
+  let neededParenOpensBlock = false;
+  const need = (opener: Bracket): void => {
+    needed.unshift(opener);
+    if (opener === '(') {
+      afterNeededParen = true;
+      neededParenOpensBlock = false;
+    }
+  };
 
   for (const line of lines) {
     const braceDepth = stack.filter((b) => b === '{').length - needed.filter((b) => b === '{').length;
@@ -94,6 +105,10 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
         continue;
       }
       if (ch === '/' && next === '/') break;
+      if (afterNeededParen && ch.trim() !== '') {
+        neededParenOpensBlock = ch === '{';
+        afterNeededParen = false;
+      }
       if (ch === '"' || ch === "'") {
         i = skipQuoted(line, i);
         lastSignificant = ch;
@@ -103,19 +118,19 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
       const opener = CLOSER_OF[ch];
       if (opener) {
         if (stack.length > 0 && stack[stack.length - 1] === opener) stack.pop();
-        else if (stack.length === 0) needed.unshift(opener);
+        else if (stack.length === 0) need(opener);
         else {
           // Mismatched closer: drop openers until it matches, as a compiler's recovery would.
           while (stack.length > 0 && stack[stack.length - 1] !== opener) stack.pop();
           if (stack.length > 0) stack.pop();
-          else needed.unshift(opener);
+          else need(opener);
         }
       }
       if (ch.trim() !== '') lastSignificant = ch;
       i += 1;
     }
   }
-  return { needed, open: stack, endsInComment: inComment, conditionalsNeeded, conditionalsOpen, lines: scans };
+  return { needed, open: stack, endsInComment: inComment, neededParenOpensBlock, conditionalsNeeded, conditionalsOpen, lines: scans };
 }
 
 function skipQuoted(line: string, start: number): number {

@@ -333,7 +333,11 @@ function emitNeededParens(emitter: Emitter, v: Visible, anchor: SourceLine): voi
   const parens = v.scan.needed.slice(lastBrace + 1);
   if (parens.length === 0) return;
   const gap = emitter.gaps.length > 0 ? emitter.gaps.length - 1 : emitter.newGap('before-hunk', undefined, undefined);
-  emitter.synthetic(parens.map((b) => (b === '(' ? `${GAP_CALL}(${gap}, ` : `${GAP_CALL}[`)).join(''), anchor);
+  const openers = parens.map((b) => (b === '(' ? `${GAP_CALL}(${gap}, ` : `${GAP_CALL}[`));
+  // The hunk starts inside a condition whose block it shows (`    page_count(page) == 2)) {`): the
+  // outer `(` is an `if`'s, and the hidden start of the condition decides whether the block runs.
+  if (v.scan.neededParenOpensBlock && parens[0] === '(' && emitter.cursor.fn !== undefined) openers[0] = `if (${GAP_CALL}(${gap}) && `;
+  emitter.synthetic(openers.join(''), anchor);
   emitter.cursor.open.push(...parens);
 }
 

@@ -270,6 +270,37 @@ describe('labels and jumps across hidden lines', () => {
   });
 });
 
+describe('hunks that start inside a condition', () => {
+  // Shaped like isolate_balloon_page in v7-4of4: the hunk starts on the last line of a multi-line `if`.
+  // The hidden start of the condition was once glued on as `__kreview_gap(0, (...))` followed by the
+  // block, which tree-sitter reads as a statement missing its `;` and a block that always runs.
+  it('reads the block after the condition\'s tail as that `if`\'s, under the hidden start of the condition', async () => {
+    const built = changePatch('mm/iso.c', `
+      @@ 77 77 @@ bool isolate(struct page *page)
+       			    (page_count(page) == 2)) {
+       				take(page);
+      +				count_event(1);
+       				return true;
+       			}
+       			unlock_page(page);
+    `);
+    const file = fileOf(await extractText(built.text), 'mm/iso.c');
+    expect(file.notes).toEqual([]);
+    const fn = functionOf(file, 'isolate');
+    expect(allOps(fn).slice(-9)).toEqual([
+      '7 ~ branch «hidden value» -> 77:pageref | 82:lock',
+      '8 77 pageref t1 = page_count count page',
+      '9 77 branch (t1 == 2) -> 78:call | 82:lock',
+      '10 78 call t2 = take(page)',
+      '11 79 call t3 = count_event(1)',
+      '12 80 return 1',
+      '13 82 lock unlock_page release page page',
+      '14 ~ gap after-hunk -> ~:nop',
+      '15 ~ return',
+    ]);
+  });
+});
+
 describe('archive-stripped whitespace', () => {
   it('gives a patch whose indentation an archive stripped the same operations as the original', async () => {
     const original = changePatch('drivers/virtio/leak.c', `
