@@ -68,6 +68,17 @@ export function parseC(text: string): SyntaxTree {
   return cParser().parse(prepared, undefined, { bufferSize: Math.max(32 * 1024, prepared.length * 2 + 1024) });
 }
 
+/**
+ * Whether tree-sitter had to recover from an error inside `node`. An ERROR right inside a call's
+ * arguments is not one: kernel macros take types there (`list_first_entry(head, struct page, lru)`),
+ * and the parentheses keep the recovery inside that argument.
+ */
+export function hasParseError(node: SyntaxNode): boolean {
+  if (node.isMissing) return true;
+  if (!node.hasError || (node.type === 'ERROR' && node.parent?.type === 'argument_list')) return false;
+  return node.type === 'ERROR' || node.children.some(hasParseError);
+}
+
 /** A node's text with whitespace runs collapsed, for traces and reports. */
 export function flatText(node: SyntaxNode, max = 120): string {
   const text = node.text.replace(/\s+/g, ' ').trim();

@@ -1,7 +1,7 @@
 import type { BinaryOp, Expr } from '../model/program.js';
 import { GAP_CALL, UNKNOWN_CALL } from '../parse/rebuild-c.js';
 import type { BranchExits, CfgBuilder } from './cfg-builder.js';
-import { flatText, type SyntaxNode } from './c-syntax.js';
+import { flatText, hasParseError, type SyntaxNode } from './c-syntax.js';
 import {
   ALLOC_APIS, ATOMIC_GFP_FLAGS, BARRIER_APIS, BUG_APIS, ENTRY_OF_APIS, FREE_APIS, IDENTITY_WRAPPERS,
   LIST_APIS, LOCK_APIS, ORDERED_ACCESS_APIS, PAGEREF_APIS, SPAWN_APIS, UNEVALUATED_MACROS,
@@ -19,6 +19,12 @@ const COMPOUND_ASSIGN: Record<string, BinaryOp> = {
 };
 
 const opaque = (node: SyntaxNode): Expr => ({ k: 'opaque', text: flatText(node) });
+
+/** An expression tree-sitter could only recover from an error: noted, and its value unknown. */
+function unparsed(b: CfgBuilder, node: SyntaxNode): Expr {
+  b.noteUnparsed(node);
+  return opaque(node);
+}
 
 function calleeName(call: SyntaxNode): string | undefined {
   const fn = call.childForFieldName('function');
@@ -75,6 +81,7 @@ export function nameExpr(b: CfgBuilder, name: string): Expr {
 
 /** The location an lvalue denotes; pointers on the way are loaded, the location itself is not. */
 export function lowerLocation(b: CfgBuilder, node: SyntaxNode): Expr {
+  if (hasParseError(node)) return unparsed(b, node);
   switch (node.type) {
     case 'identifier':
       return nameExpr(b, node.text);
@@ -122,6 +129,7 @@ export function writeLocation(b: CfgBuilder, loc: Expr, value: Expr, node: Synta
 
 /** Evaluates an expression for its value. */
 export function lowerValue(b: CfgBuilder, node: SyntaxNode): Expr {
+  if (hasParseError(node)) return unparsed(b, node);
   switch (node.type) {
     case 'identifier': {
       const loc = nameExpr(b, node.text);
@@ -229,6 +237,7 @@ function valueOfChoice(b: CfgBuilder, node: SyntaxNode): Expr {
 
 /** Lowers a condition into branches, keeping C's short-circuit order; `loop` marks the test of a loop. */
 export function lowerCondition(b: CfgBuilder, node: SyntaxNode, loop = false): BranchExits {
+  if (hasParseError(node)) return b.branch(unparsed(b, node), node, loop);
   switch (node.type) {
     case 'parenthesized_expression':
       return node.namedChildren[0] ? lowerCondition(b, node.namedChildren[0], loop) : b.branch(opaque(node), node, loop);

@@ -17,7 +17,16 @@ export function declaratorName(node: SyntaxNode | null): string | undefined {
   return undefined;
 }
 
+/** Statements made of expressions only: an error among their own tokens leaves nothing in them to trust. */
+const SIMPLE_STATEMENTS = new Set(['expression_statement', 'declaration', 'return_statement']);
+
 export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
+  if (SIMPLE_STATEMENTS.has(node.type) && node.children.some((c) => c.type === 'ERROR' || c.isMissing)) {
+    b.noteUnparsed(node);
+    // A `return` still leaves the function; only the value tree-sitter guessed for it is dropped.
+    if (node.type === 'return_statement') b.emit({ kind: 'return' }, node);
+    return;
+  }
   switch (node.type) {
     case 'compound_statement':
       lowerStatements(b, node.namedChildren);
@@ -55,7 +64,7 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
       const id = b.emit({ kind: 'jump', jump: kind }, node);
       b.ops[id]!.succ = [-1];
       if (!b.addLoopExit(kind, { op: id, slot: 0 })) {
-        b.notes.push(`${kind} outside a loop at line ${b.anchorOf(node).newLine ?? b.anchorOf(node).oldLine ?? '?'}: treated as leaving the function`);
+        b.notes.push(`${kind} outside a loop at line ${b.lineOf(node)}: treated as leaving the function`);
         b.ops[id]!.succ = [];
       }
       return;
@@ -80,7 +89,7 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
       lowerConditionalBlock(b, node);
       return;
     case 'ERROR':
-      b.notes.push(`C that tree-sitter cannot parse at line ${b.anchorOf(node).newLine ?? b.anchorOf(node).oldLine ?? '?'}: ${flatText(node, 60)}`);
+      b.noteUnparsed(node);
       lowerStatements(b, node.namedChildren.filter((c) => /statement|declaration|expression/.test(c.type)));
       return;
     default:
@@ -89,7 +98,7 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
         lowerValue(b, node);
         return;
       }
-      b.notes.push(`not modelled: ${node.type} at line ${b.anchorOf(node).newLine ?? b.anchorOf(node).oldLine ?? '?'}`);
+      b.notes.push(`not modelled: ${node.type} at line ${b.lineOf(node)}`);
   }
 }
 
