@@ -116,7 +116,7 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
       }
       if (ch === '{' || ch === '(' || ch === '[') stack.push(ch);
       const opener = CLOSER_OF[ch];
-      if (opener) {
+      if (opener && !isStrayCloser(stack, opener)) {
         if (stack.length > 0 && stack[stack.length - 1] === opener) stack.pop();
         else if (stack.length === 0) need(opener);
         else {
@@ -131,6 +131,14 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
     }
   }
   return { needed, open: stack, endsInComment: inComment, neededParenOpensBlock, conditionalsNeeded, conditionalsOpen, lines: scans };
+}
+
+/**
+ * A `)` or `]` with nothing to close inside the innermost open block is a typo in one statement: a
+ * block opened in the run cannot end inside parentheses opened before it, so the closer closes nothing.
+ */
+function isStrayCloser(stack: readonly Bracket[], opener: Bracket): boolean {
+  return opener !== '{' && stack.lastIndexOf('{') > stack.lastIndexOf(opener);
 }
 
 function skipQuoted(line: string, start: number): number {

@@ -94,11 +94,11 @@ describe('bad input for extraction', () => {
     expect(fixture.files.filter((f) => f.side === 'new').flatMap((f) => f.functions.map((fn) => fn.name))).toEqual(['demo_open', 'demo_release', 'demo_init']);
   });
 
-  // BUG (src/parse/c-brackets.ts scanBrackets + src/parse/rebuild-c.ts emitNeededParens): a stray closer
-  // in one function (`)` or `]` with a `{` open) is recovered by popping the `{` and recording `(` as
-  // needed before the hunk, so the rebuilt file starts with `__kreview_gap[__kreview_gap(0, ` and the
-  // whole file becomes one unparsable call: no function, no fact and no note for any function of it.
-  it.fails('keeps the other functions of a file when one line has an unbalanced closer', async () => {
+  // Regression (src/parse/c-brackets.ts scanBrackets): a stray closer in one function (`)` or `]` with a
+  // `{` open) was recovered by popping the `{` and recording `(` as needed before the hunk, so the
+  // rebuilt file started with `__kreview_gap[__kreview_gap(0, ` and the whole file became one
+  // unparsable call: no function, no fact and no note for any function of it.
+  it('keeps the other functions of a file when one line has an unbalanced closer', async () => {
     const built = newFilePatch('drivers/misc/closer.c', `
       static void good_one(struct dev *d)
       {
