@@ -1,6 +1,6 @@
 import type { BinaryOp, Expr } from '../model/program.js';
 import { GAP_CALL, UNKNOWN_CALL } from '../parse/rebuild-c.js';
-import type { BranchExits, CfgBuilder } from './cfg-builder.js';
+import type { BranchExits, CfgBuilder, OpBody } from './cfg-builder.js';
 import { flatText, hasParseError, type SyntaxNode } from './c-syntax.js';
 import {
   ALLOC_APIS, ATOMIC_GFP_FLAGS, BARRIER_APIS, BUG_APIS, ENTRY_OF_APIS, FREE_APIS, IDENTITY_WRAPPERS,
@@ -325,14 +325,33 @@ function gfpFlags(node: SyntaxNode | undefined): string[] {
   return node ? node.text.split(/[|()\s]+/).filter((f) => /^_*[A-Z][A-Z0-9_]*$/.test(f)) : [];
 }
 
+/**
+ * An acquire that a signal can cut short: either it takes the lock and yields 0, or it yields -errno
+ * without the lock. Both are paths, so the caller's error path is reachable and holds nothing.
+ */
+function lowerInterruptibleAcquire(b: CfgBuilder, node: SyntaxNode, acquire: Extract<OpBody, { kind: 'lock' }>, errno: string): Expr {
+  const result = `#${b.newTemp()}`;
+  const exits = b.branch({ k: 'opaque', text: `${acquire.api} interrupted` }, node, false, `${acquire.api} may be interrupted by a signal`);
+  b.pending = exits.f;
+  b.emit(acquire, node);
+  b.emit({ kind: 'assign', local: result, value: { k: 'int', value: 0 } }, node, `${result} = 0`);
+  const acquired = b.pending;
+  b.pending = exits.t;
+  const failure: Expr = { k: 'unary', op: '-', arg: { k: 'name', name: errno, scope: 'constant' } };
+  b.emit({ kind: 'assign', local: result, value: failure }, node, `${result} = -${errno}`);
+  b.pending = [...acquired, ...b.pending];
+  return { k: 'name', name: result, scope: 'local' };
+}
+
 /** Calls the kernel API tables know; undefined for any other call. */
 function lowerApiCall(b: CfgBuilder, node: SyntaxNode, name: string, args: SyntaxNode[]): Expr | undefined {
   const lockApi = LOCK_APIS[name];
   if (lockApi) {
     const lockArg = lockApi.lockArg >= 0 ? args[lockApi.lockArg] : undefined;
     const lock: Expr = lockArg ? lowerValue(b, lockArg) : { k: 'name', name: 'rcu', scope: 'global' };
+    const { lockArg: _arg, interruptedWith, ...rest } = lockApi;
+    if (interruptedWith !== undefined) return lowerInterruptibleAcquire(b, node, { kind: 'lock', api: name, ...rest, lock }, interruptedWith);
     const dest = lockApi.action === 'try' ? b.newTemp() : undefined;
-    const { lockArg: _arg, ...rest } = lockApi;
     b.emit({ kind: 'lock', api: name, ...rest, lock, ...(dest !== undefined ? { dest } : {}) }, node);
     return dest !== undefined ? { k: 'temp', id: dest } : { k: 'int', value: 0 };
   }
