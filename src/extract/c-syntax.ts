@@ -1,6 +1,6 @@
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
-import { ANNOTATION_MACROS } from './kernel-api.js';
+import { ANNOTATION_MACROS, LIST_ITERATORS } from './kernel-api.js';
 
 export type SyntaxNode = Parser.SyntaxNode;
 export type SyntaxTree = Parser.Tree;
@@ -17,15 +17,66 @@ function cParser(): Parser {
 }
 
 const ANNOTATIONS = new RegExp(`\\b(${ANNOTATION_MACROS.join('|')})\\b`, 'g');
+const ITERATOR_START = new RegExp(`^([ \\t]*)(${Object.keys(LIST_ITERATORS).join('|')})\\s*\\(`, 'gm');
+
+/** Index of the `)` closing the `(` at `open`, skipping string and character literals; -1 if the text ends first. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = open; i < text.length; i += 1) {
+    const ch = text[i]!;
+    if (quote !== undefined) {
+      if (ch === '\\') i += 1;
+      else if (ch === quote || ch === '\n') quote = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (ch === '(') {
+      depth += 1;
+    } else if (ch === ')') {
+      depth -= 1;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
 
 /**
- * Parses C with tree-sitter, which tolerates fragments. Kernel attribute macros are blanked first,
- * keeping every row and column where it was, so nodes still map to their lines.
+ * A list iterator is a loop header only after preprocessing: tree-sitter reads it as a call and, when
+ * the body is a single update or assignment, glues both into one expression (`CALL n++`). Written as
+ * `while (list_for_each_entry(...))` it parses as a loop around its body, on the same rows.
+ */
+function iteratorsAsLoops(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const match of text.matchAll(ITERATOR_START)) {
+    const start = match.index + match[1]!.length;
+    const close = closingParen(text, match.index + match[0].length - 1);
+    if (start < from || close < 0) continue;
+    out += `${text.slice(from, start)}while (${text.slice(start, close + 1)})`;
+    from = close + 1;
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * Parses C with tree-sitter, which tolerates fragments. Kernel attribute macros are blanked first and
+ * list iterators written as loops, keeping every row where it was, so nodes still map to their lines.
  */
 export function parseC(text: string): SyntaxTree {
-  const blanked = text.replace(ANNOTATIONS, (m) => ' '.repeat(m.length));
+  const prepared = iteratorsAsLoops(text.replace(ANNOTATIONS, (m) => ' '.repeat(m.length)));
   // The binding's default buffer is 32 KiB; a whole kernel file needs more.
-  return cParser().parse(blanked, undefined, { bufferSize: Math.max(32 * 1024, blanked.length * 2 + 1024) });
+  return cParser().parse(prepared, undefined, { bufferSize: Math.max(32 * 1024, prepared.length * 2 + 1024) });
+}
+
+/**
+ * Whether tree-sitter had to recover from an error inside `node`. An ERROR right inside a call's
+ * arguments is not one: kernel macros take types there (`list_first_entry(head, struct page, lru)`),
+ * and the parentheses keep the recovery inside that argument.
+ */
+export function hasParseError(node: SyntaxNode): boolean {
+  if (node.isMissing) return true;
+  if (!node.hasError || (node.type === 'ERROR' && node.parent?.type === 'argument_list')) return false;
+  return node.type === 'ERROR' || node.children.some(hasParseError);
 }
 
 /** A node's text with whitespace runs collapsed, for traces and reports. */

@@ -56,6 +56,22 @@ export class CfgBuilder {
     return anchor;
   }
 
+  /** The line a note names: the node's first new-file line (old for the pre-image); glue rows have none. */
+  lineOf(node: SyntaxNode): number | '?' {
+    for (let row = node.startPosition.row; row <= node.endPosition.row; row += 1) {
+      const line = this.source.lines[row];
+      const number = line?.newLine ?? line?.oldLine;
+      if (number !== undefined) return number;
+    }
+    return '?';
+  }
+
+  /** Notes C that tree-sitter could not read; its recovery around the error is a guess, not the code. */
+  noteUnparsed(node: SyntaxNode): void {
+    const note = `C that tree-sitter cannot parse at line ${this.lineOf(node)}: ${flatText(node, 60)}`;
+    if (!this.notes.includes(note)) this.notes.push(note);
+  }
+
   newTemp(): number {
     this.temps += 1;
     return this.temps;

@@ -13,6 +13,8 @@ export interface LockApi {
   mode?: 'read' | 'write';
   irq?: 'irq' | 'irqsave' | 'bh';
   sleeps: boolean;
+  /** The errno an acquire returns, without the lock, when a signal ends its wait first. */
+  interruptedWith?: string;
 }
 
 const lock = (lockClass: LockClass, action: LockAction, sleeps: boolean, extra: Partial<LockApi> = {}): LockApi =>
@@ -20,8 +22,8 @@ const lock = (lockClass: LockClass, action: LockAction, sleeps: boolean, extra: 
 
 export const LOCK_APIS: Readonly<Record<string, LockApi>> = {
   mutex_lock: lock('mutex', 'acquire', true),
-  mutex_lock_interruptible: lock('mutex', 'acquire', true),
-  mutex_lock_killable: lock('mutex', 'acquire', true),
+  mutex_lock_interruptible: lock('mutex', 'acquire', true, { interruptedWith: 'EINTR' }),
+  mutex_lock_killable: lock('mutex', 'acquire', true, { interruptedWith: 'EINTR' }),
   mutex_lock_nested: lock('mutex', 'acquire', true),
   mutex_trylock: lock('mutex', 'try', false),
   mutex_unlock: lock('mutex', 'release', false),
@@ -46,6 +48,8 @@ export const LOCK_APIS: Readonly<Record<string, LockApi>> = {
   write_unlock_irqrestore: lock('rwlock', 'release', false, { mode: 'write', irq: 'irqsave' }),
   rwlock_init: lock('rwlock', 'init', false),
   down: lock('semaphore', 'acquire', true),
+  down_interruptible: lock('semaphore', 'acquire', true, { interruptedWith: 'EINTR' }),
+  down_killable: lock('semaphore', 'acquire', true, { interruptedWith: 'EINTR' }),
   up: lock('semaphore', 'release', false),
   down_read: lock('semaphore', 'acquire', true, { mode: 'read' }),
   up_read: lock('semaphore', 'release', false, { mode: 'read' }),

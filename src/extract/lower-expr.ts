@@ -1,7 +1,7 @@
 import type { BinaryOp, Expr } from '../model/program.js';
 import { GAP_CALL, UNKNOWN_CALL } from '../parse/rebuild-c.js';
-import type { BranchExits, CfgBuilder } from './cfg-builder.js';
-import { flatText, type SyntaxNode } from './c-syntax.js';
+import type { BranchExits, CfgBuilder, OpBody } from './cfg-builder.js';
+import { flatText, hasParseError, type SyntaxNode } from './c-syntax.js';
 import {
   ALLOC_APIS, ATOMIC_GFP_FLAGS, BARRIER_APIS, BUG_APIS, ENTRY_OF_APIS, FREE_APIS, IDENTITY_WRAPPERS,
   LIST_APIS, LOCK_APIS, ORDERED_ACCESS_APIS, PAGEREF_APIS, SPAWN_APIS, UNEVALUATED_MACROS,
@@ -19,6 +19,12 @@ const COMPOUND_ASSIGN: Record<string, BinaryOp> = {
 };
 
 const opaque = (node: SyntaxNode): Expr => ({ k: 'opaque', text: flatText(node) });
+
+/** An expression tree-sitter could only recover from an error: noted, and its value unknown. */
+function unparsed(b: CfgBuilder, node: SyntaxNode): Expr {
+  b.noteUnparsed(node);
+  return opaque(node);
+}
 
 function calleeName(call: SyntaxNode): string | undefined {
   const fn = call.childForFieldName('function');
@@ -75,6 +81,7 @@ export function nameExpr(b: CfgBuilder, name: string): Expr {
 
 /** The location an lvalue denotes; pointers on the way are loaded, the location itself is not. */
 export function lowerLocation(b: CfgBuilder, node: SyntaxNode): Expr {
+  if (hasParseError(node)) return unparsed(b, node);
   switch (node.type) {
     case 'identifier':
       return nameExpr(b, node.text);
@@ -122,6 +129,7 @@ export function writeLocation(b: CfgBuilder, loc: Expr, value: Expr, node: Synta
 
 /** Evaluates an expression for its value. */
 export function lowerValue(b: CfgBuilder, node: SyntaxNode): Expr {
+  if (hasParseError(node)) return unparsed(b, node);
   switch (node.type) {
     case 'identifier': {
       const loc = nameExpr(b, node.text);
@@ -227,23 +235,24 @@ function valueOfChoice(b: CfgBuilder, node: SyntaxNode): Expr {
   return { k: 'name', name: temp, scope: 'local' };
 }
 
-/** Lowers a condition into branches, keeping C's short-circuit order. */
-export function lowerCondition(b: CfgBuilder, node: SyntaxNode): BranchExits {
+/** Lowers a condition into branches, keeping C's short-circuit order; `loop` marks the test of a loop. */
+export function lowerCondition(b: CfgBuilder, node: SyntaxNode, loop = false): BranchExits {
+  if (hasParseError(node)) return b.branch(unparsed(b, node), node, loop);
   switch (node.type) {
     case 'parenthesized_expression':
-      return node.namedChildren[0] ? lowerCondition(b, node.namedChildren[0]) : b.branch(opaque(node), node);
+      return node.namedChildren[0] ? lowerCondition(b, node.namedChildren[0], loop) : b.branch(opaque(node), node, loop);
     case 'unary_expression':
       if (node.children[0]?.type === '!') {
-        const inner = lowerCondition(b, node.childForFieldName('argument')!);
+        const inner = lowerCondition(b, node.childForFieldName('argument')!, loop);
         return { t: inner.f, f: inner.t };
       }
       break;
     case 'binary_expression': {
       const op = node.childForFieldName('operator')?.type ?? node.children[1]?.type;
       if (op === '&&' || op === '||') {
-        const left = lowerCondition(b, node.childForFieldName('left')!);
+        const left = lowerCondition(b, node.childForFieldName('left')!, loop);
         b.pending = op === '&&' ? left.t : left.f;
-        const right = lowerCondition(b, node.childForFieldName('right')!);
+        const right = lowerCondition(b, node.childForFieldName('right')!, loop);
         return op === '&&' ? { t: right.t, f: [...left.f, ...right.f] } : { t: [...left.t, ...right.t], f: right.f };
       }
       break;
@@ -257,11 +266,11 @@ export function lowerCondition(b: CfgBuilder, node: SyntaxNode): BranchExits {
     case 'call_expression': {
       const name = calleeName(node);
       const args = callArgs(node);
-      if (name && IDENTITY_WRAPPERS.has(name) && args[0]) return lowerCondition(b, args[0]);
-      if (name === UNKNOWN_CALL) return b.branch({ k: 'opaque', text: 'hidden condition' }, node, false, 'condition in lines the patch does not show');
+      if (name && IDENTITY_WRAPPERS.has(name) && args[0]) return lowerCondition(b, args[0], loop);
+      if (name === UNKNOWN_CALL) return b.branch({ k: 'opaque', text: 'hidden condition' }, node, loop, 'condition in lines the patch does not show');
       const bug = name ? BUG_APIS[name] : undefined;
       if (name && bug?.returnsCondition && args[0]) {
-        const inner = lowerCondition(b, args[0]);
+        const inner = lowerCondition(b, args[0], loop);
         b.pending = inner.t;
         b.emit({ kind: 'bug', api: name, level: bug.level }, node);
         const t = b.pending;
@@ -273,7 +282,7 @@ export function lowerCondition(b: CfgBuilder, node: SyntaxNode): BranchExits {
     default:
       break;
   }
-  return b.branch(lowerValue(b, node), node);
+  return b.branch(lowerValue(b, node), node, loop);
 }
 
 function lowerCall(b: CfgBuilder, node: SyntaxNode): Expr {
@@ -316,14 +325,33 @@ function gfpFlags(node: SyntaxNode | undefined): string[] {
   return node ? node.text.split(/[|()\s]+/).filter((f) => /^_*[A-Z][A-Z0-9_]*$/.test(f)) : [];
 }
 
+/**
+ * An acquire that a signal can cut short: either it takes the lock and yields 0, or it yields -errno
+ * without the lock. Both are paths, so the caller's error path is reachable and holds nothing.
+ */
+function lowerInterruptibleAcquire(b: CfgBuilder, node: SyntaxNode, acquire: Extract<OpBody, { kind: 'lock' }>, errno: string): Expr {
+  const result = `#${b.newTemp()}`;
+  const exits = b.branch({ k: 'opaque', text: `${acquire.api} interrupted` }, node, false, `${acquire.api} may be interrupted by a signal`);
+  b.pending = exits.f;
+  b.emit(acquire, node);
+  b.emit({ kind: 'assign', local: result, value: { k: 'int', value: 0 } }, node, `${result} = 0`);
+  const acquired = b.pending;
+  b.pending = exits.t;
+  const failure: Expr = { k: 'unary', op: '-', arg: { k: 'name', name: errno, scope: 'constant' } };
+  b.emit({ kind: 'assign', local: result, value: failure }, node, `${result} = -${errno}`);
+  b.pending = [...acquired, ...b.pending];
+  return { k: 'name', name: result, scope: 'local' };
+}
+
 /** Calls the kernel API tables know; undefined for any other call. */
 function lowerApiCall(b: CfgBuilder, node: SyntaxNode, name: string, args: SyntaxNode[]): Expr | undefined {
   const lockApi = LOCK_APIS[name];
   if (lockApi) {
     const lockArg = lockApi.lockArg >= 0 ? args[lockApi.lockArg] : undefined;
     const lock: Expr = lockArg ? lowerValue(b, lockArg) : { k: 'name', name: 'rcu', scope: 'global' };
+    const { lockArg: _arg, interruptedWith, ...rest } = lockApi;
+    if (interruptedWith !== undefined) return lowerInterruptibleAcquire(b, node, { kind: 'lock', api: name, ...rest, lock }, interruptedWith);
     const dest = lockApi.action === 'try' ? b.newTemp() : undefined;
-    const { lockArg: _arg, ...rest } = lockApi;
     b.emit({ kind: 'lock', api: name, ...rest, lock, ...(dest !== undefined ? { dest } : {}) }, node);
     return dest !== undefined ? { k: 'temp', id: dest } : { k: 'int', value: 0 };
   }

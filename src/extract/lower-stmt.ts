@@ -17,7 +17,16 @@ export function declaratorName(node: SyntaxNode | null): string | undefined {
   return undefined;
 }
 
+/** Statements made of expressions only: an error among their own tokens leaves nothing in them to trust. */
+const SIMPLE_STATEMENTS = new Set(['expression_statement', 'declaration', 'return_statement']);
+
 export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
+  if (SIMPLE_STATEMENTS.has(node.type) && node.children.some((c) => c.type === 'ERROR' || c.isMissing)) {
+    b.noteUnparsed(node);
+    // A `return` still leaves the function; only the value tree-sitter guessed for it is dropped.
+    if (node.type === 'return_statement') b.emit({ kind: 'return' }, node);
+    return;
+  }
   switch (node.type) {
     case 'compound_statement':
       lowerStatements(b, node.namedChildren);
@@ -55,7 +64,7 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
       const id = b.emit({ kind: 'jump', jump: kind }, node);
       b.ops[id]!.succ = [-1];
       if (!b.addLoopExit(kind, { op: id, slot: 0 })) {
-        b.notes.push(`${kind} outside a loop at line ${b.anchorOf(node).newLine ?? b.anchorOf(node).oldLine ?? '?'}: treated as leaving the function`);
+        b.notes.push(`${kind} outside a loop at line ${b.lineOf(node)}: treated as leaving the function`);
         b.ops[id]!.succ = [];
       }
       return;
@@ -80,7 +89,7 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
       lowerConditionalBlock(b, node);
       return;
     case 'ERROR':
-      b.notes.push(`C that tree-sitter cannot parse at line ${b.anchorOf(node).newLine ?? b.anchorOf(node).oldLine ?? '?'}: ${flatText(node, 60)}`);
+      b.noteUnparsed(node);
       lowerStatements(b, node.namedChildren.filter((c) => /statement|declaration|expression/.test(c.type)));
       return;
     default:
@@ -89,24 +98,12 @@ export function lowerStatement(b: CfgBuilder, node: SyntaxNode): void {
         lowerValue(b, node);
         return;
       }
-      b.notes.push(`not modelled: ${node.type} at line ${b.anchorOf(node).newLine ?? b.anchorOf(node).oldLine ?? '?'}`);
+      b.notes.push(`not modelled: ${node.type} at line ${b.lineOf(node)}`);
   }
 }
 
-/** Statements in order; an iterator macro followed by its body becomes a loop over the list. */
-export function lowerStatements(b: CfgBuilder, nodes: readonly SyntaxNode[]): void {
-  for (let i = 0; i < nodes.length; i += 1) {
-    const node = nodes[i]!;
-    const call = node.type === 'expression_statement' ? node.namedChildren[0] : undefined;
-    const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
-    const iterator = name ? LIST_ITERATORS[name] : undefined;
-    if (call && name && iterator && nodes[i + 1]) {
-      lowerListLoop(b, call, name, nodes[i + 1]!);
-      i += 1;
-      continue;
-    }
-    lowerStatement(b, node);
-  }
+function lowerStatements(b: CfgBuilder, nodes: readonly SyntaxNode[]): void {
+  for (const node of nodes) lowerStatement(b, node);
 }
 
 function lowerDeclaration(b: CfgBuilder, node: SyntaxNode): void {
@@ -145,8 +142,15 @@ function loopBody(b: CfgBuilder, body: SyntaxNode | null, closeLoop: () => void)
 
 function lowerWhile(b: CfgBuilder, node: SyntaxNode): void {
   const condition = node.childForFieldName('condition')!;
+  // parseC writes a list iterator as the condition of a `while`.
+  const call = condition.namedChildren[0];
+  const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text : undefined;
+  if (call && name && LIST_ITERATORS[name]) {
+    lowerListLoop(b, call, name, node.childForFieldName('body'));
+    return;
+  }
   const head = b.head(node, `while ${flatText(condition)}`);
-  const exits = lowerCondition(b, condition);
+  const exits = lowerCondition(b, condition, true);
   b.pending = exits.t;
   const breaks = loopBody(b, node.childForFieldName('body'), () => b.link(b.pending, head));
   b.pending = [...exits.f, ...breaks];
@@ -158,7 +162,7 @@ function lowerFor(b: CfgBuilder, node: SyntaxNode): void {
   else if (init) lowerValue(b, init);
   const condition = node.childForFieldName('condition');
   const head = b.head(node, `for (${condition ? flatText(condition) : ';;'})`);
-  const exits = condition ? lowerCondition(b, condition) : { t: b.pending, f: [] as Exit[] };
+  const exits = condition ? lowerCondition(b, condition, true) : { t: b.pending, f: [] as Exit[] };
   b.pending = exits.t;
   const update = node.childForFieldName('update');
   const breaks = loopBody(b, node.childForFieldName('body'), () => {
@@ -175,7 +179,7 @@ function lowerDo(b: CfgBuilder, node: SyntaxNode): void {
   if (body) lowerStatement(b, body);
   const frame = b.popLoop();
   b.pending = [...b.pending, ...frame.continues];
-  const exits = lowerCondition(b, node.childForFieldName('condition')!);
+  const exits = lowerCondition(b, node.childForFieldName('condition')!, true);
   b.link(exits.t, head);
   b.pending = [...exits.f, ...frame.breaks];
 }
@@ -217,7 +221,7 @@ function lowerSwitch(b: CfgBuilder, node: SyntaxNode): void {
 }
 
 /** `list_for_each_entry(pos, head, member) body`: a loop that visits each entry of the list. */
-function lowerListLoop(b: CfgBuilder, call: SyntaxNode, name: string, body: SyntaxNode): void {
+function lowerListLoop(b: CfgBuilder, call: SyntaxNode, name: string, body: SyntaxNode | null): void {
   const iterator = LIST_ITERATORS[name]!;
   const args = callArgs(call);
   const posNode = args[iterator.posArg];
@@ -232,7 +236,7 @@ function lowerListLoop(b: CfgBuilder, call: SyntaxNode, name: string, body: Synt
   b.emit({ kind: 'list', api: name, action: 'iter_first', head, dest: first }, call);
   writeLocation(b, pos, { k: 'temp', id: first }, call);
   const loopHead = b.head(call, `${name} (next entry)`);
-  const exits = b.branch({ k: 'binary', op: '!=', left: pos.k === 'name' ? pos : nameExpr(b, posNode.text), right: { k: 'int', value: 0 } }, call);
+  const exits = b.branch({ k: 'binary', op: '!=', left: pos.k === 'name' ? pos : nameExpr(b, posNode.text), right: { k: 'int', value: 0 } }, call, true);
   b.pending = exits.t;
   const nextNode = iterator.nextArg !== undefined ? args[iterator.nextArg] : undefined;
   const advance = (from: typeof pos): void => {

@@ -12,6 +12,8 @@ export interface LineScan {
   depthBefore: number;
   /** Whether the line starts a statement or declaration rather than continuing an expression. */
   startsToken: boolean;
+  /** Whether the line is a preprocessor directive or a continuation of one. */
+  preprocessor: boolean;
   /** Leading whitespace width (tab = 1 level, 8 spaces = 1 level), or undefined for an empty line. */
   indent?: number;
 }
@@ -23,6 +25,8 @@ export interface BracketScan {
   open: Bracket[];
   /** Whether the run ends inside a block comment. */
   endsInComment: boolean;
+  /** Whether the closer of the outermost needed `(` is followed by `{`: the run starts in a control header (`if (a &&`). */
+  neededParenOpensBlock: boolean;
   /** `#endif`s with no `#if` in the run, outermost first, each with the comment that names its condition. */
   conditionalsNeeded: string[];
   /** `#if`s still open at the end of the run. */
@@ -53,6 +57,15 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
   let lastSignificant = ';';
   const conditionalsNeeded: string[] = [];
   let conditionalsOpen = 0;
+  let afterNeededParen = false;
+  let neededParenOpensBlock = false;
+  const need = (opener: Bracket): void => {
+    needed.unshift(opener);
+    if (opener === '(') {
+      afterNeededParen = true;
+      neededParenOpensBlock = false;
+    }
+  };
 
   for (const line of lines) {
     const braceDepth = stack.filter((b) => b === '{').length - needed.filter((b) => b === '{').length;
@@ -62,6 +75,7 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
       inComment,
       depthBefore: braceDepth,
       startsToken: !inComment && !parenOpen && /[;{}:]$/.test(lastSignificant),
+      preprocessor: !inComment && (continued || trimmed.startsWith('#')),
       indent: indentOf(line),
     });
     if (!inComment && (continued || trimmed.startsWith('#'))) {
@@ -91,6 +105,10 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
         continue;
       }
       if (ch === '/' && next === '/') break;
+      if (afterNeededParen && ch.trim() !== '') {
+        neededParenOpensBlock = ch === '{';
+        afterNeededParen = false;
+      }
       if (ch === '"' || ch === "'") {
         i = skipQuoted(line, i);
         lastSignificant = ch;
@@ -98,21 +116,29 @@ export function scanBrackets(lines: readonly string[], startInComment: boolean):
       }
       if (ch === '{' || ch === '(' || ch === '[') stack.push(ch);
       const opener = CLOSER_OF[ch];
-      if (opener) {
+      if (opener && !isStrayCloser(stack, opener)) {
         if (stack.length > 0 && stack[stack.length - 1] === opener) stack.pop();
-        else if (stack.length === 0) needed.unshift(opener);
+        else if (stack.length === 0) need(opener);
         else {
           // Mismatched closer: drop openers until it matches, as a compiler's recovery would.
           while (stack.length > 0 && stack[stack.length - 1] !== opener) stack.pop();
           if (stack.length > 0) stack.pop();
-          else needed.unshift(opener);
+          else need(opener);
         }
       }
       if (ch.trim() !== '') lastSignificant = ch;
       i += 1;
     }
   }
-  return { needed, open: stack, endsInComment: inComment, conditionalsNeeded, conditionalsOpen, lines: scans };
+  return { needed, open: stack, endsInComment: inComment, neededParenOpensBlock, conditionalsNeeded, conditionalsOpen, lines: scans };
+}
+
+/**
+ * A `)` or `]` with nothing to close inside the innermost open block is a typo in one statement: a
+ * block opened in the run cannot end inside parentheses opened before it, so the closer closes nothing.
+ */
+function isStrayCloser(stack: readonly Bracket[], opener: Bracket): boolean {
+  return opener !== '{' && stack.lastIndexOf('{') > stack.lastIndexOf(opener);
 }
 
 function skipQuoted(line: string, start: number): number {

@@ -114,16 +114,38 @@ function startDepth(v: Visible, indented: boolean, prev: Cursor, nextSameFunctio
     inside = neededBraces > 0 || (prev.fn !== undefined && first >= 0 && STATEMENT_START.test(firstText));
   }
   if (!inside) return neededBraces;
-  let depth = Math.max(1, neededBraces);
+  let depth = Math.max(1, neededBraces, statementDepth(v));
   if (indented) {
     const fromIndent = v.scan.lines
-      .map((s, i) => (s.startsToken && !s.inComment && s.indent !== undefined && !/^(#|\w+:)/.test(v.texts[i]!.trim())
-        ? s.indent - s.depthBefore : Number.POSITIVE_INFINITY))
+      .map((s, i) => {
+        const text = v.texts[i]!.trim();
+        if (!s.startsToken || s.inComment || s.preprocessor || s.indent === undefined || /^(\w+:|case\b)/.test(text)) return Number.POSITIVE_INFINITY;
+        // A line that opens with `}` is indented like the block around the one it closes.
+        return s.indent - s.depthBefore + (text.startsWith('}') ? 1 : 0);
+      })
       .reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
     if (Number.isFinite(fromIndent)) depth = Math.max(depth, fromIndent);
   }
   if (nextSameFunction) depth = Math.max(depth, 1 - endRelative);
   return depth;
+}
+
+/** Code that cannot stand at file scope: a control keyword, an assignment or an update (a call may be a file-scope macro). */
+const STATEMENT_ONLY = /^(if|for|while|do|switch|return|goto|break|continue|case|default|else)\b|^[A-Za-z_][\w.>\-[\]]*\s*(=[^=]|\+=|-=|\+\+|--)/;
+
+/**
+ * The least start depth that keeps every statement of the hunk inside a function body. A hunk that
+ * opens by closing blocks (`}`) may still be inside the function afterwards; only its statements tell.
+ */
+function statementDepth(v: Visible): number {
+  return v.scan.lines.reduce((depth, s, i) => {
+    if (!s.startsToken || s.inComment || s.preprocessor) return depth;
+    const text = v.texts[i]!.trim();
+    const closers = /^[}\s]*/.exec(text)![0];
+    const rest = text.slice(closers.length);
+    if (!STATEMENT_ONLY.test(rest)) return depth;
+    return Math.max(depth, 1 - (s.depthBefore - closers.replace(/\s/g, '').length));
+  }, 0);
 }
 
 /** A function definition begins at `index`: a declarator line followed by a line opening a brace. */
@@ -311,7 +333,11 @@ function emitNeededParens(emitter: Emitter, v: Visible, anchor: SourceLine): voi
   const parens = v.scan.needed.slice(lastBrace + 1);
   if (parens.length === 0) return;
   const gap = emitter.gaps.length > 0 ? emitter.gaps.length - 1 : emitter.newGap('before-hunk', undefined, undefined);
-  emitter.synthetic(parens.map((b) => (b === '(' ? `${GAP_CALL}(${gap}, ` : `${GAP_CALL}[`)).join(''), anchor);
+  const openers = parens.map((b) => (b === '(' ? `${GAP_CALL}(${gap}, ` : `${GAP_CALL}[`));
+  // The hunk starts inside a condition whose block it shows (`    page_count(page) == 2)) {`): the
+  // outer `(` is an `if`'s, and the hidden start of the condition decides whether the block runs.
+  if (v.scan.neededParenOpensBlock && parens[0] === '(' && emitter.cursor.fn !== undefined) openers[0] = `if (${GAP_CALL}(${gap}) && `;
+  emitter.synthetic(openers.join(''), anchor);
   emitter.cursor.open.push(...parens);
 }
 

@@ -94,11 +94,11 @@ describe('bad input for extraction', () => {
     expect(fixture.files.filter((f) => f.side === 'new').flatMap((f) => f.functions.map((fn) => fn.name))).toEqual(['demo_open', 'demo_release', 'demo_init']);
   });
 
-  // BUG (src/parse/c-brackets.ts scanBrackets + src/parse/rebuild-c.ts emitNeededParens): a stray closer
-  // in one function (`)` or `]` with a `{` open) is recovered by popping the `{` and recording `(` as
-  // needed before the hunk, so the rebuilt file starts with `__kreview_gap[__kreview_gap(0, ` and the
-  // whole file becomes one unparsable call: no function, no fact and no note for any function of it.
-  it.fails('keeps the other functions of a file when one line has an unbalanced closer', async () => {
+  // Regression (src/parse/c-brackets.ts scanBrackets): a stray closer in one function (`)` or `]` with a
+  // `{` open) was recovered by popping the `{` and recording `(` as needed before the hunk, so the
+  // rebuilt file started with `__kreview_gap[__kreview_gap(0, ` and the whole file became one
+  // unparsable call: no function, no fact and no note for any function of it.
+  it('keeps the other functions of a file when one line has an unbalanced closer', async () => {
     const built = newFilePatch('drivers/misc/closer.c', `
       static void good_one(struct dev *d)
       {
@@ -121,12 +121,11 @@ describe('bad input for extraction', () => {
     expect(file.notes).toEqual([expect.stringMatching(/^broken: .*line 9/)]);
   });
 
-  // BUG (src/extract/lower-stmt.ts lowerStatement, src/extract/lower-function.ts): only an ERROR node that
-  // is a whole statement gets a note. Errors inside a statement (tree-sitter's ERROR under an
-  // expression_statement, or MISSING nodes) are lowered silently from its recovery: a mail that was not
-  // quoted-printable decoded, `if (vb->num_pfns =3D=3D 0)`, becomes `store vb->num_pfns = 3` and
-  // `branch 3`; `return return 1;` becomes `load t1 = return`.
-  it.fails('notes a parse error inside a statement instead of lowering the recovery', async () => {
+  // Regression (src/extract/lower-stmt.ts lowerStatement, lower-expr.ts): only an ERROR node that was a
+  // whole statement got a note. Errors inside a statement (tree-sitter's ERROR under an expression, or
+  // MISSING nodes) were lowered silently from its recovery: a mail that was not quoted-printable
+  // decoded, `if (vb->num_pfns =3D=3D 0)`, became `store vb->num_pfns = 3` and `branch 3`.
+  it('notes a parse error inside a statement instead of lowering the recovery', async () => {
     const built = newFilePatch('drivers/misc/qp.c', `
       static void qp(struct vb *vb)
       {
@@ -138,5 +137,29 @@ describe('bad input for extraction', () => {
     const file = fileOf(await extractText(built.text), 'drivers/misc/qp.c');
     expect(file.notes).toEqual([expect.stringMatching(/line 3/)]);
     expect(functionOf(file, 'qp').ops.some((op) => op.kind === 'store')).toBe(false);
+  });
+
+  it('keeps a `return` with a parse error as a return without its guessed value', async () => {
+    const built = newFilePatch('drivers/misc/ret.c', `
+      static int ret(void)
+      {
+      	return return 1;
+      }
+    `);
+    const file = fileOf(await extractText(built.text), 'drivers/misc/ret.c');
+    expect(file.notes).toEqual(['ret: C that tree-sitter cannot parse at line 3: return return 1;']);
+    expect(allOps(functionOf(file, 'ret'))).toEqual(['0 1 nop ret()', '1 3 return']);
+  });
+
+  it('reads a kernel macro\'s type argument as an argument, not a parse error', async () => {
+    const built = newFilePatch('drivers/misc/first.c', `
+      static struct page *first(struct dev *d)
+      {
+      	return list_first_entry(&d->pages, struct page, lru);
+      }
+    `);
+    const file = fileOf(await extractText(built.text), 'drivers/misc/first.c');
+    expect(file.notes).toEqual([]);
+    expect(allOps(functionOf(file, 'first')).slice(1)).toEqual(['1 3 list t1 = list_first_entry first_entry head=&d->pages', '2 3 return t1']);
   });
 });

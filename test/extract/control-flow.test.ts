@@ -41,7 +41,7 @@ describe('control flow', () => {
       	for (i = 0; i < n; i++) {
       	//= assign i := 0
       	//= nop for (i < n)
-      	//= branch (i < n) -> 6:branch | 12:nop
+      	//= branch (i < n) loop -> 6:branch | 12:nop
       	//= assign i := (i + 1) -> 5:nop
       		if (i == 3)
       		//= branch (i == 3) -> 7:jump | 8:load
@@ -58,7 +58,7 @@ describe('control flow', () => {
       	}
       	while (n > 0) {
       	//= nop while (n > 0)
-      	//= branch (n > 0) -> 13:assign | 17:nop
+      	//= branch (n > 0) loop -> 13:assign | 17:nop
       		n--;
       		//= assign n := (n - 1)
       		if (n == 5)
@@ -71,7 +71,7 @@ describe('control flow', () => {
       		n++;
       		//= assign n := (n + 1)
       	} while (n < 10);
-      	//= branch (n < 10) -> 17:nop | 20:nop
+      	//= branch (n < 10) loop -> 17:nop | 20:nop
       out:
       //= nop out:
       	return err;
@@ -162,10 +162,10 @@ describe('control flow', () => {
     expect(rows).toEqual(built.expected);
   });
 
-  // BUG (src/extract/lower-stmt.ts, lowerFor/lowerWhile/lowerDo/lowerListLoop): `branch.loop` exists in
-  // the IR (program.ts) to mark a loop's test, but nothing passes `loop = true` to `CfgBuilder.branch`:
-  // every branch, including the test of `for`, `while`, `do` and `list_for_each_entry`, has `loop: false`.
-  it.fails('marks the test of every loop with loop: true', async () => {
+  // Regression (src/extract/lower-stmt.ts, lowerFor/lowerWhile/lowerDo/lowerListLoop): `branch.loop`
+  // marks a loop's test in the IR (program.ts); nothing passed `loop = true`, so every branch had
+  // `loop: false`. Each test of a short-circuit loop condition is the loop's; an `if` is not.
+  it('marks the test of every loop with loop: true', async () => {
     const built = newFilePatch('drivers/misc/flag.c', `
       static void flag(struct dev *d, int n)
       {
@@ -174,10 +174,16 @@ describe('control flow', () => {
       		n--;
       	list_for_each_entry(page, &d->pages, lru)
       		put_page(page);
+      	for (; n < 4 && d->ok; n++)
+      		if (d->x)
+      			break;
+      	do
+      		n--;
+      	while (n);
       }
     `);
     const { program } = await extractAnnotated(built);
     const branches = functionOf(program, 'flag').ops.filter((op) => op.kind === 'branch');
-    expect(branches.map((op) => op.kind === 'branch' && op.loop)).toEqual([true, true]);
+    expect(branches.map((op) => op.kind === 'branch' && op.loop)).toEqual([true, true, true, true, false, true]);
   });
 });

@@ -54,7 +54,7 @@ describe('list operations', () => {
       	//= list t1 = list_for_each_entry iter_first head=&d->pages
       	//= assign page := t1
       	//= nop list_for_each_entry (next entry)
-      	//= branch (page != 0) -> 6:pageref | 7:list
+      	//= branch (page != 0) loop -> 6:pageref | 7:list
       	//= list t2 = list_for_each_entry iter_next entry=page head=&d->pages
       	//= assign page := t2 -> 5:nop
       		put_page(page);
@@ -63,7 +63,7 @@ describe('list operations', () => {
       	//= list t3 = list_for_each_entry_safe iter_first head=&d->pages
       	//= assign page := t3
       	//= nop list_for_each_entry_safe (next entry)
-      	//= branch (page != 0) -> 7:list | 12:return
+      	//= branch (page != 0) loop -> 7:list | 12:return
       	//= list t4 = list_for_each_entry_safe iter_next entry=page head=&d->pages
       	//= assign next := t4
       	//= assign page := next -> 7:nop
@@ -90,12 +90,12 @@ describe('list operations', () => {
     expect(reaches(fn, del.id, (op) => op.id === del.id)).toBe(true);
   });
 
-  // BUG (src/extract/lower-stmt.ts lowerStatements, with tree-sitter's recovery): the iterator macro is
-  // only seen when tree-sitter makes it a statement of its own. With a one-statement body that is an
-  // update or an assignment, `list_for_each_entry(pos, head, lru)\n\t\tcount++;` parses as one
-  // expression `CALL ++` (the `count` in an ERROR node): no iter_first/iter_next, no loop, a plain call
-  // of list_for_each_entry, `lru` loaded as a global, and a store to the call's result; no note.
-  it.fails('lowers list_for_each_entry whose body is a single update or assignment as a loop', async () => {
+  // Regression (src/extract/c-syntax.ts parseC, lower-stmt.ts): the iterator macro was only seen when
+  // tree-sitter made it a statement of its own. With a one-statement body that is an update or an
+  // assignment, `list_for_each_entry(pos, head, lru)\n\t\tcount++;` parsed as one expression `CALL ++`
+  // (the `count` in an ERROR node): no loop, a plain call, `lru` loaded as a global, a store to the
+  // call's result. parseC now writes the iterator as the condition of a `while`.
+  it('lowers list_for_each_entry whose body is a single update or assignment as a loop', async () => {
     const built = newFilePatch('drivers/misc/count.c', `
       static int count_pages(struct dev *d)
       {
@@ -104,11 +104,21 @@ describe('list operations', () => {
 
       	list_for_each_entry(page, &d->pages, lru)
       		n++;
+      	list_for_each_entry_reverse(page,
+      				    &d->pages, lru)
+      		d->last = page;
       	return n;
       }
     `);
     const { program } = await extractAnnotated(built);
     const fn = functionOf(program, 'count_pages');
-    expect(fn.ops.filter((op) => op.kind === 'list').map((op) => op.kind === 'list' && op.action)).toEqual(['iter_first', 'iter_next']);
+    expect(fn.ops.filter((op) => op.kind === 'list').map((op) => op.kind === 'list' && op.action)).toEqual(['iter_first', 'iter_next', 'iter_first', 'iter_next']);
+    expect(fn.notes).toEqual([]);
+    // Each body is inside its loop: reached again from itself.
+    const count = findOp(fn, (op) => op.kind === 'assign' && op.local === 'n' && op.anchor.newLine === 7);
+    expect(reaches(fn, count.id, (op) => op.id === count.id)).toBe(true);
+    const store = findOp(fn, (op) => op.kind === 'store');
+    expect(store).toMatchObject({ anchor: { newLine: 10 }, target: { k: 'field', field: 'last' } });
+    expect(reaches(fn, store.id, (op) => op.id === store.id)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractAnnotated, findOp, functionOf, isApi, newFilePatch, where } from './annotated.js';
+import type { Op } from '../../src/model/program.js';
+import { extractAnnotated, findOp, functionOf, isApi, newFilePatch, reaches, where } from './annotated.js';
 
 /** Every row of LOCK_APIS the drivers under review use, as `lock` operations with class, action and mode. */
 describe('lock operations', () => {
@@ -88,7 +89,10 @@ describe('lock operations', () => {
       	mutex_lock_nested(&d->lock, 1);
       	//= lock mutex_lock_nested acquire mutex &d->lock sleeps
       	mutex_lock_killable(&d->lock);
+      	//= branch «mutex_lock_killable interrupted» -> 4:assign | 4:lock
       	//= lock mutex_lock_killable acquire mutex &d->lock sleeps
+      	//= assign #1 := 0 -> 5:lock
+      	//= assign #1 := -EINTR
       	down_read(&d->sem);
       	//= lock down_read acquire semaphore read &d->sem sleeps
       	up_read(&d->sem);
@@ -107,11 +111,11 @@ describe('lock operations', () => {
     expect(rows).toEqual(built.expected);
   });
 
-  // BUG (src/extract/lower-expr.ts, lowerApiCall): a lock call with action `acquire` returns the constant
-  // 0, so `if (mutex_lock_interruptible(&l)) return -EINTR;` becomes `branch 0` and the simulator never
-  // takes the error path. The interruptible/killable forms (and down_interruptible) can fail: their value
-  // should be unknown (a `dest` temporary) so both paths are explored.
-  it.fails('gives mutex_lock_interruptible an unknown result, so its error path is reachable', async () => {
+  // Regression (src/extract/lower-expr.ts, lowerApiCall): a lock call with action `acquire` returned the
+  // constant 0, so `if (mutex_lock_interruptible(&l)) return -EINTR;` became `branch 0` and the simulator
+  // never took the error path. The interruptible and killable forms (kernel-api.ts `interruptedWith`)
+  // now fork: the lock and 0, or -EINTR without the lock.
+  it('gives mutex_lock_interruptible an unknown result, so its error path is reachable', async () => {
     const built = newFilePatch('drivers/misc/intr.c', `
       static int intr(struct dev *d)
       {
@@ -122,7 +126,15 @@ describe('lock operations', () => {
       }
     `);
     const { program } = await extractAnnotated(built);
-    const branch = findOp(functionOf(program, 'intr'), (op) => op.kind === 'branch');
+    const fn = functionOf(program, 'intr');
+    const branch = findOp(fn, (op) => op.kind === 'branch' && op.anchor.newLine === 3 && op.cond.k !== 'opaque');
     expect(branch.kind === 'branch' && branch.cond.k).not.toBe('int');
+    // The error return is reached without taking the lock; the call yields 0 only where it took it.
+    const acquire = findOp(fn, isApi('mutex_lock_interruptible'));
+    const isErrorReturn = (op: Op): boolean => op.kind === 'return' && op.anchor.newLine === 4;
+    expect(reaches(fn, fn.entry, isErrorReturn, (op) => op.id === acquire.id)).toBe(true);
+    expect(fn.ops[acquire.succ[0]!]).toMatchObject({ kind: 'assign', value: { k: 'int', value: 0 } });
+    expect(fn.ops.filter((op) => op.kind === 'assign').map((op) => op.kind === 'assign' && op.value))
+      .toContainEqual({ k: 'unary', op: '-', arg: { k: 'name', name: 'EINTR', scope: 'constant' } });
   });
 });

@@ -21,7 +21,7 @@ describe('functions the patch shows in part', () => {
      	for (i = 0; i < num; i++) {
      	//= assign i := 0
      	//= nop for (i < num)
-     	//= branch (i < num) -> 25:alloc | ~:gap
+     	//= branch (i < num) loop -> 25:alloc | ~:gap
      	//= assign i := (i + 1) -> 24:nop
      		struct page *page = alloc_page(GFP_KERNEL);
      		//= alloc t2 = alloc_page page GFP_KERNEL sleeps
@@ -270,6 +270,37 @@ describe('labels and jumps across hidden lines', () => {
   });
 });
 
+describe('hunks that start inside a condition', () => {
+  // Shaped like isolate_balloon_page in v7-4of4: the hunk starts on the last line of a multi-line `if`.
+  // The hidden start of the condition was once glued on as `__kreview_gap(0, (...))` followed by the
+  // block, which tree-sitter reads as a statement missing its `;` and a block that always runs.
+  it('reads the block after the condition\'s tail as that `if`\'s, under the hidden start of the condition', async () => {
+    const built = changePatch('mm/iso.c', `
+      @@ 77 77 @@ bool isolate(struct page *page)
+       			    (page_count(page) == 2)) {
+       				take(page);
+      +				count_event(1);
+       				return true;
+       			}
+       			unlock_page(page);
+    `);
+    const file = fileOf(await extractText(built.text), 'mm/iso.c');
+    expect(file.notes).toEqual([]);
+    const fn = functionOf(file, 'isolate');
+    expect(allOps(fn).slice(-9)).toEqual([
+      '7 ~ branch «hidden value» -> 77:pageref | 82:lock',
+      '8 77 pageref t1 = page_count count page',
+      '9 77 branch (t1 == 2) -> 78:call | 82:lock',
+      '10 78 call t2 = take(page)',
+      '11 79 call t3 = count_event(1)',
+      '12 80 return 1',
+      '13 82 lock unlock_page release page page',
+      '14 ~ gap after-hunk -> ~:nop',
+      '15 ~ return',
+    ]);
+  });
+});
+
 describe('archive-stripped whitespace', () => {
   it('gives a patch whose indentation an archive stripped the same operations as the original', async () => {
     const original = changePatch('drivers/virtio/leak.c', `
@@ -333,13 +364,13 @@ describe('with the pre-image from --tree', () => {
 });
 
 describe('rebuild bugs', () => {
-  // BUG (src/parse/rebuild-c.ts, startDepth): the depth a hunk starts at is taken from the smallest
-  // `indent - depthBefore` over its lines, but a line that starts with `}` is indented one level less
-  // than the block it closes. Here `continue;` (3 tabs) then `}` (2 tabs) gives depth 2, so one
-  // synthetic loop is opened instead of function + loop + if, and the statements after the `}` land
-  // outside any loop ("continue outside a loop", treated as leaving the function). Real case:
-  // isolate_migratepages_range in v7-1of4 (mm/compaction.c @@ -312 +391).
-  it.fails('keeps the statements after a hunk-opening `}` inside the loop (indented patch)', async () => {
+  // Regression (src/parse/rebuild-c.ts, startDepth): the depth a hunk starts at is the smallest
+  // `indent - depthBefore` over its lines, and a line that starts with `}` is indented one level less
+  // than the block it closes. Counting `}` (2 tabs) like `continue;` (3 tabs) gave depth 2: one
+  // synthetic loop instead of function + loop + if, and the statements after the `}` outside any loop
+  // ("continue outside a loop"). Real case: isolate_migratepages_range in v7-1of4 (mm/compaction.c
+  // @@ -312 +391).
+  it('keeps the statements after a hunk-opening `}` inside the loop (indented patch)', async () => {
     const built = changePatch('mm/scan.c', `
       @@ 10 10 @@ static int scan(struct zone *zone)
        			continue;
@@ -353,11 +384,11 @@ describe('rebuild bugs', () => {
     expect(fileOf(program, 'mm/scan.c').notes).toEqual([]);
   });
 
-  // BUG (src/parse/rebuild-c.ts, startDepth): without indentation, a hunk that closes one block and goes
-  // on with statements starts at depth max(1, needed braces) = 1 when no later hunk is in the same
-  // function, so its `}` closes the function body itself and everything after it is parsed at file
-  // scope and silently dropped: no `new(page)` call, no `count++`, no note.
-  it.fails('keeps the statements after a hunk-opening `}` (stripped patch, last hunk of the function)', async () => {
+  // Regression (src/parse/rebuild-c.ts, startDepth): without indentation, a hunk that closes one block
+  // and goes on with statements started at depth max(1, needed braces) = 1 when no later hunk is in the
+  // same function, so its `}` closed the function body and everything after it was parsed at file scope
+  // and silently dropped. Statements that cannot stand at file scope now keep the hunk in the function.
+  it('keeps the statements after a hunk-opening `}` (stripped patch, last hunk of the function)', async () => {
     const built = changePatch('mm/scan.c', `
       @@ 10 10 @@ static int scan(struct zone *zone)
        continue;
