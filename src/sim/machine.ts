@@ -384,6 +384,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
     case 'jump':
       return single();
     case 'gap': {
+      frame.hidden = true;
       if (!op.exits) return single({}, 'lines the patch does not show: treated as code with no synchronisation');
       const leaves = cloneState(state, thread);
       const lt = leaves.threads[thread]!;
@@ -630,6 +631,12 @@ function executeLock(
     }
     frame.regs[`t${op.dest}`] = free ? '1' : '0';
     return single({ location: lockLabel }, free ? 'acquired' : 'busy');
+  }
+  if (holder !== thread && frame.hidden) {
+    // Unknown, not wrong: the lines the patch does not show may have taken it. If another thread
+    // holds it, they would still be waiting for it: this path cannot happen.
+    if (holder !== undefined) return [];
+    return single({ location: lockLabel }, 'not taken in the lines the patch shows: the hidden lines may have');
   }
   if (holder !== thread) {
     fault('bad-unlock', holder === undefined ? `${op.api} of ${lockLabel}, which is not locked` : `${op.api} of ${lockLabel}, held by another thread`);

@@ -37,6 +37,8 @@ export interface Frame {
   dest?: string;
   /** Locks taken in this frame and not yet released: a return with any is a lock leak. */
   taken: string[];
+  /** Lines the patch does not show have run in this frame: they may have taken a lock it releases. */
+  hidden?: true;
 }
 
 /** A store (or list operation) executed but not yet visible to other CPUs. */
