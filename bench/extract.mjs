@@ -111,7 +111,7 @@ function generateMbox(dir, count) {
 const fmt = (s) => `${s.toFixed(3)} s`;
 const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`;
 
-if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) {
+if (!existsSync(path.join(ROOT, 'dist/bundle/main.js'))) {
   console.error('dist/ is missing: run `npm run build` first (`npm run bench:extract` does)');
   process.exit(2);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-import { processIo } from '../dist/cli/io.js';
+import { main } from '../dist/bundle/main.js';
+import { processIo } from '../dist/bundle/io.js';
 
 process.exitCode = await main(process.argv.slice(2), processIo());

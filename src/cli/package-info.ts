@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the kreview package lives. This module sits two levels below the root both as source
- * (`src/cli/`) and as built code (`dist/cli/`), so the docs are found wherever kreview is run from.
+ * Where the kreview package lives. This module sits two levels below the root as source (`src/cli/`),
+ * as built code (`dist/cli/`) and in the bundle bin/kreview.js runs (`dist/bundle/`), so the docs are
+ * found wherever kreview is run from.
  */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,4 +1,4 @@
-import PostalMime, { decodeWords } from 'postal-mime';
+import type PostalMime from 'postal-mime';
 import type { Email, Header } from 'postal-mime';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { decodeText } from './decode-text.js';
@@ -32,16 +32,19 @@ export async function parseMail(input: string, bytes: Uint8Array, firstLine: num
   const { offset, index } = findBody(bytes);
   const bodyLine = firstLine + index;
   const diagnostics: Diagnostic[] = [];
-  const headerMail = await parseWithPostalMime(bytes.subarray(0, offset), input, firstLine, diagnostics);
+  // Loaded here rather than at the top: plain-text inputs (a patch saved from a web archive) never get
+  // this far, and loading postal-mime's ten modules is a measurable part of a short run's start-up.
+  const { default: postalMime, decodeWords } = await import('postal-mime');
+  const headerMail = await parseWithPostalMime(postalMime, bytes.subarray(0, offset), input, firstLine, diagnostics);
   const headers = headerMail?.headers ?? [];
-  const header = readHeader(headers, headerMail?.subject);
+  const header = readHeader(headers, headerMail?.subject, decodeWords);
   const contentType = headerValue(headers, 'content-type').toLowerCase();
   const encoding = headerValue(headers, 'content-transfer-encoding').trim().toLowerCase();
   const bodyBytes = bytes.subarray(offset);
   const multipart = contentType.startsWith('multipart/');
 
   const mail = headerMail && (multipart || !RAW_ENCODINGS.has(encoding))
-    ? await parseWithPostalMime(bytes, input, firstLine, diagnostics)
+    ? await parseWithPostalMime(postalMime, bytes, input, firstLine, diagnostics)
     : undefined;
   if (!mail) {
     const decoded = decodeText(bodyBytes, input, bodyLine, readCharset(contentType));
@@ -75,9 +78,9 @@ function findBody(bytes: Uint8Array): { offset: number; index: number } {
   return { offset: bytes.length, index };
 }
 
-async function parseWithPostalMime(bytes: Uint8Array, input: string, patchLine: number, diagnostics: Diagnostic[]): Promise<Email | undefined> {
+async function parseWithPostalMime(postalMime: typeof PostalMime, bytes: Uint8Array, input: string, patchLine: number, diagnostics: Diagnostic[]): Promise<Email | undefined> {
   try {
-    return await PostalMime.parse(bytes);
+    return await postalMime.parse(bytes);
   } catch (error) {
     diagnostics.push({
       level: 'error', input, patchLine, code: 'mail-parse',
@@ -87,7 +90,7 @@ async function parseWithPostalMime(bytes: Uint8Array, input: string, patchLine: 
   }
 }
 
-function readHeader(headers: readonly Header[], subject: string | undefined): MessageHeader {
+function readHeader(headers: readonly Header[], subject: string | undefined, decodeWords: (text: string) => string): MessageHeader {
   const header: MessageHeader = { subject: subject?.trim() ?? '' };
   const from = headerValue(headers, 'from').trim();
   const date = headerValue(headers, 'date').trim();

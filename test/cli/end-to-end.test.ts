@@ -24,7 +24,7 @@ function kreview(args: string[], input?: string): { status: number | null; stdou
 }
 
 beforeAll(() => {
-  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+  if (!existsSync(path.join(ROOT, 'dist/bundle/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
 });
 
 describe('bin/kreview.js', () => {

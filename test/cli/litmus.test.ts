@@ -97,7 +97,7 @@ describe('kreview litmus', () => {
 
 describe('bin/kreview.js litmus', () => {
   it('runs as a process: stdout, no stderr, exit 0', () => {
-    if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+    if (!existsSync(path.join(ROOT, 'dist/bundle/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
     const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/kreview.js'), 'litmus', MP_BARRIERS, '--expected', EXPECTED], {
       cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8',
     });

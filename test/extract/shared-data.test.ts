@@ -216,7 +216,7 @@ describe('v7 1/4 mm: compaction and migration', () => {
 describe('kreview extract from the command line', () => {
   const BIN = path.join(ROOT, 'bin/kreview.js');
   beforeAll(() => {
-    if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
+    if (!existsSync(path.join(ROOT, 'dist/bundle/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (`npm test` does)');
   });
 
   it.skipIf(!hasShared)('prints the seed\'s programs as JSON with the functions, lines and gaps (needs ../shared)', () => {
