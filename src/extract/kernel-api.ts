@@ -209,6 +209,16 @@ export const ERROR_POINTER_APIS: Readonly<Record<string, 'make' | 'is-error' | '
   PTR_ERR_OR_ZERO: 'errno',
 };
 
+/** include/linux/kernel.h's `min()`/`max()`: which arguments are compared (the `_t` forms take a type first). */
+export const BOUND_MACROS: Readonly<Record<string, { pick: 'min' | 'max'; operands: readonly number[] }>> = {
+  min: { pick: 'min', operands: [0, 1] },
+  max: { pick: 'max', operands: [0, 1] },
+  min_t: { pick: 'min', operands: [1, 2] },
+  max_t: { pick: 'max', operands: [1, 2] },
+  min3: { pick: 'min', operands: [0, 1, 2] },
+  max3: { pick: 'max', operands: [0, 1, 2] },
+};
+
 /**
  * Constants whose value decides a path: a migratepage callback's result tells migration whether the
  * balloon took the new page (3.8 made the balloon case a return code of its own).

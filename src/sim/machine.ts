@@ -1,6 +1,6 @@
 import type { Anchor, FunctionProgram, Op, OpOf } from '../model/program.js';
 import type { TraceStep } from '../model/verdict.js';
-import { ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
+import { BOUND_MACROS, ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
 import { evaluate, locationOf, refine } from './evaluate.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
@@ -8,7 +8,7 @@ import {
   cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, placeObject,
 } from './state.js';
 import {
-  applyListChange, checkLive, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
+  applyListChange, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
   LIST_LOCATION, type ListChange, listOf, listView, locationName, objectIdOf, readMemory, ViolationError,
   type WorldContext, writeCommitted,
 } from './world.js';
@@ -501,7 +501,8 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       if (op.level === 'bug') fault('bug', `${op.api} reached`);
       return single({}, `${op.api} fires`);
     case 'spawn':
-      frame.regs[`t${op.dest}`] = UNKNOWN;
+      // The new task: a pointer like any other, never an error pointer (the scenario's allocations succeed).
+      frame.regs[`t${op.dest}`] = newObject(state, 'struct task_struct', scriptOf(ctx, thread).device, false, -1);
       return single();
     case 'call':
       return executeCall(state, thread, fn, op, frame, ctx, value, next, single);
@@ -846,6 +847,14 @@ function errorPointerResult(api: (typeof ERROR_POINTER_APIS)[string], v: Value):
   }
 }
 
+/** `min(a, b)` and friends, when every operand is known. */
+function boundOf(bound: (typeof BOUND_MACROS)[string], args: readonly Value[]): Value {
+  const values = bound.operands.map((i) => toInt(args[i] ?? UNKNOWN));
+  if (values.some((v) => v === undefined)) return UNKNOWN;
+  const numbers = values as number[];
+  return String(bound.pick === 'min' ? Math.min(...numbers) : Math.max(...numbers));
+}
+
 function executeCall(
   state: SimState, thread: number, fn: FunctionProgram, op: OpOf<'call'>, frame: Frame, ctx: WorldContext,
   value: (e: Parameters<typeof evaluate>[0]) => Value, next: (s: SimState, target?: number) => void,
@@ -862,6 +871,11 @@ function executeCall(
       next(s);
       return { state: s, step: traceStep(thread, fn, op, ctx, `picks page${page}`) };
     });
+  }
+  const bound = name ? BOUND_MACROS[name] : undefined;
+  if (bound) {
+    if (op.dest !== undefined) frame.regs[`t${op.dest}`] = boundOf(bound, args);
+    return single();
   }
   const errorPointer = name ? ERROR_POINTER_APIS[name] : undefined;
   if (errorPointer) {
