@@ -33,6 +33,9 @@ const ANY_PAGE = '__kreview_any_page';
 
 const MAX_OPS_PER_STEP = 400;
 
+/** Frames a thread may stack: recursion deeper than this runs as an unknown call (build-scenarios says so). */
+export const MAX_CALL_DEPTH = 24;
+
 interface Work {
   state: SimState;
   steps: TraceStep[];
@@ -885,7 +888,8 @@ function executeCall(
   if (name && SLEEPING_CALLS.has(name) && holdsSpinlock(state, thread)) {
     fault('sleep-in-atomic', `${name} may sleep, but ${heldSpinlocks(state, thread)} is held`);
   }
-  const callee = name ? ctx.scenario.functions.get(name) : undefined;
+  const tooDeep = state.threads[thread]!.frames.length >= MAX_CALL_DEPTH;
+  const callee = name && !tooDeep ? ctx.scenario.functions.get(name) : undefined;
   if (!callee) {
     if (op.dest !== undefined) frame.regs[`t${op.dest}`] = UNKNOWN;
     return single();

@@ -124,6 +124,15 @@ describe('kreview sim', () => {
     });
   });
 
+  it('says what it cannot model (an unknown lock API, recursion) and still simulates the rest', async () => {
+    const { status, stdout, stderr } = await run(['sim', 'fixtures/patches/sim-not-modelled.patch']);
+    expect(stdout).toMatch(/^scenario: walker_step alone\n {2}actors: walker_step\n {2}status: complete\n/);
+    expect(stdout).toContain('  note: not modelled: walker_step calls down_trylock_custom(), a lock API kreview does not know; it runs as nothing, so nothing it would exclude is excluded\n');
+    expect(stdout).toContain('  note: not modelled: walk -> walk is recursive; calls deeper than 24 frames run as nothing\n');
+    expect(stdout).toMatch(/^1 scenario \(1 complete, 0 incomplete\), 1 violation$/m);
+    expect([status, stderr]).toEqual([0, '']);
+  });
+
   it('exits 2 when there is nothing to simulate', async () => {
     expect(await run(['sim', '-'], '')).toEqual({ status: 2, stdout: '', stderr: '-:1: error: the input is empty [empty-input]\n' });
   });
