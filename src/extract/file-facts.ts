@@ -1,5 +1,6 @@
 import type { FileFacts, FunctionDecl, ObjectDecl, Registration, StorageClass } from '../model/program.js';
 import type { CSource } from '../parse/rebuild-c.js';
+import { arraySizeName } from './constant-expr.js';
 import { HIDDEN_CONDITION } from '../parse/rebuild-c.js';
 import type { CfgBuilder } from './cfg-builder.js';
 import { flatText, type SyntaxNode } from './c-syntax.js';
@@ -54,6 +55,8 @@ export function extractFileFacts(root: SyntaxNode, source: CSource, anchoring: A
     registrations: [],
     includes: [],
     kernelGuardLines: [],
+    macros: {},
+    arrays: {},
   };
 
   const visit = (node: SyntaxNode, conditions: string[]): void => {
@@ -76,6 +79,12 @@ export function extractFileFacts(root: SyntaxNode, source: CSource, anchoring: A
         case 'preproc_include':
           facts.includes.push(child.childForFieldName('path')?.text ?? '');
           break;
+        case 'preproc_def': {
+          const name = child.childForFieldName('name')?.text;
+          const body = child.childForFieldName('value')?.text;
+          if (name && body) facts.macros[name] = body;
+          break;
+        }
         case 'function_definition':
           addFunction(facts, child, conditions, true, anchoring);
           break;
@@ -94,6 +103,12 @@ export function extractFileFacts(root: SyntaxNode, source: CSource, anchoring: A
     }
   };
   visit(root, []);
+  for (const field of root.descendantsOfType('field_declaration')) {
+    const declarator = field.childForFieldName('declarator');
+    const name = declarator?.type === 'array_declarator' ? declarator.childForFieldName('declarator')?.text : undefined;
+    const size = declarator?.childForFieldName('size')?.text;
+    if (name && size) facts.arrays[arraySizeName(name, true)] = size;
+  }
   return facts;
 }
 

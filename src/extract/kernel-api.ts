@@ -221,11 +221,17 @@ export const BOUND_MACROS: Readonly<Record<string, { pick: 'min' | 'max'; operan
 
 /**
  * Constants whose value decides a path: a migratepage callback's result tells migration whether the
- * balloon took the new page (3.8 made the balloon case a return code of its own).
+ * balloon took the new page (3.8 made the balloon case a return code of its own); page and balloon
+ * frame sizes make the counts drivers define from them (`#define` bodies are evaluated over these).
  */
 export const KERNEL_CONSTANTS: Readonly<Record<string, number>> = {
   MIGRATEPAGE_SUCCESS: 0,
   MIGRATEPAGE_BALLOON_SUCCESS: 1,
+  // 4 KiB pages (x86, arm64's default): the unit drivers count balloon pages in.
+  PAGE_SHIFT: 12,
+  PAGE_SIZE: 4096,
+  // include/uapi/linux/virtio_balloon.h: the device's page frame, fixed by the virtio spec.
+  VIRTIO_BALLOON_PFN_SHIFT: 12,
 };
 
 /** Macros whose value is an address computed from their first argument (no memory access). */

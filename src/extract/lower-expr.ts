@@ -2,6 +2,7 @@ import type { BinaryOp, Expr } from '../model/program.js';
 import { GAP_CALL, UNKNOWN_CALL } from '../parse/rebuild-c.js';
 import type { BranchExits, CfgBuilder, OpBody } from './cfg-builder.js';
 import { flatText, hasParseError, type SyntaxNode } from './c-syntax.js';
+import { arraySizeName } from './constant-expr.js';
 import {
   ALLOC_APIS, ATOMIC_GFP_FLAGS, BARRIER_APIS, BUG_APIS, ENTRY_OF_APIS, FREE_APIS, IDENTITY_WRAPPERS,
   LIST_APIS, LOCK_APIS, ORDERED_ACCESS_APIS, PAGEREF_APIS, SPAWN_APIS, UNEVALUATED_MACROS,
@@ -301,6 +302,12 @@ function lowerCall(b: CfgBuilder, node: SyntaxNode): Expr {
     return { k: 'opaque', text: 'hidden value' };
   }
   if (name === UNKNOWN_CALL) return { k: 'opaque', text: 'hidden condition' };
+  if (name === 'ARRAY_SIZE' && args.length === 1) {
+    const array = args[0]!;
+    const field = array.type === 'field_expression' ? array.childForFieldName('field')?.text : undefined;
+    if (field) return { k: 'name', name: arraySizeName(field, true), scope: 'constant' };
+    if (array.type === 'identifier') return { k: 'name', name: arraySizeName(array.text, false), scope: 'constant' };
+  }
   if (UNEVALUATED_MACROS.has(name)) return opaque(node);
   if (IDENTITY_WRAPPERS.has(name) || ENTRY_OF_APIS.has(name)) return args[0] ? lowerValue(b, args[0]) : opaque(node);
   return lowerApiCall(b, node, name, args) ?? lowerPlainCall(b, node, name, args);

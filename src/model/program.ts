@@ -181,6 +181,10 @@ export interface FileFacts {
   includes: string[];
   /** Whether the visible part of this header sits inside `#ifdef __KERNEL__` at the given line. */
   kernelGuardLines: number[];
+  /** Object-like macros the patch shows, name to body: `PAGES_PER_PAGE` to `(PAGE_SIZE >> PFN_SHIFT)`. */
+  macros: Record<string, string>;
+  /** Array fields and globals with their declared length, keyed as `ARRAY_SIZE()` of them lowers to. */
+  arrays: Record<string, string>;
 }
 
 /** Everything extracted from one file of one patch. */

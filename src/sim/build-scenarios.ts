@@ -2,7 +2,8 @@ import type { FunctionProgram, ObjectDecl } from '../model/program.js';
 import type { SeriesProgram } from '../extract/extract-patch.js';
 import { holdsInFullConfig } from '../extract/config-condition.js';
 import { extractModel, type ModelProgram } from '../extract/extract-model.js';
-import { BUS_DEVICE_TYPES, DRIVER_ROLE_FIELDS, LOCK_APIS } from '../extract/kernel-api.js';
+import { macroValues } from '../extract/constant-expr.js';
+import { BUS_DEVICE_TYPES, DRIVER_ROLE_FIELDS, KERNEL_CONSTANTS, LOCK_APIS } from '../extract/kernel-api.js';
 import { MAX_CALL_DEPTH } from './machine.js';
 import { V38_MM_MODEL, V38_MM_MODEL_FILE } from './models/v38-mm.js';
 import { MODEL_MAPPING_GLOBAL, V7_MM_MODEL, V7_MM_MODEL_FILE } from './models/v7-mm.js';
@@ -235,12 +236,13 @@ function partsOf(series: SeriesProgram, options: ScenarioOptions): Parts {
   notes.push(...notModelled(functions));
   const moduleFunctions = new Set([...seriesFunctions.values()].filter((f) => !CORE_PATH.test(f.file)).map((f) => f.name));
   const globals = globalsOf([...model.facts.objects, ...objects]);
+  const constants = macroValues(new Map(newFiles.flatMap((f) => [...Object.entries(f.facts.macros), ...Object.entries(f.facts.arrays)])), KERNEL_CONSTANTS);
   const roles = findRoles([...seriesFunctions.values()], objects, functions);
   return {
     roles,
     base: (name, description, setup, actors, devices = 1, relaxed = options.relaxedStores) => ({
       name, description, functions, moduleFunctions, globals, actors, devices, pages: options.pages,
-      relaxedStores: relaxed, deferLoads: false, allocationsMayFail: false, notes: [...notes],
+      relaxedStores: relaxed, deferLoads: false, allocationsMayFail: false, notes: [...notes], constants,
       ...(setup.length > 0 ? { setup: { name: 'probe', device: 0, script: setup } } : {}),
     }),
     call: (fn, device, count) =>

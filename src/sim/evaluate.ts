@@ -93,8 +93,10 @@ export function evaluate(e: Expr, frame: Frame, ctx: WorldContext, materialize: 
       if (e.scope === 'function') return `&${e.name}`;
       // An errno is some positive number: `-ENOMEM` must read as a failure, not as unknown.
       if (e.scope === 'constant') {
-        const known = KERNEL_CONSTANTS[e.name];
-        if (known !== undefined) return fromInt(known);
+        // A constant is one value, however large: the cap on computed values (see fromInt) is there to
+        // stop counters from making ever new states, and a constant makes none.
+        const known = ctx.scenario.constants?.get(e.name) ?? KERNEL_CONSTANTS[e.name];
+        if (known !== undefined) return String(known);
         return /^E[A-Z0-9]+$/.test(e.name) ? '12' : UNKNOWN;
       }
       if (e.scope === 'global') return UNKNOWN;

@@ -65,6 +65,8 @@ export interface Scenario {
   keepRegisters?: boolean;
   /** Notes on what the scenario could not model. */
   notes: string[];
+  /** Values of the object-like macros the series defines (and the kernel constants they use). */
+  constants?: ReadonlyMap<string, number>;
   /** Only these violations count (solo runs look at lock balance only); all when absent. */
   checks?: readonly ViolationKind[];
 }

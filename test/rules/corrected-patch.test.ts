@@ -27,20 +27,10 @@ describe('v7 2/4 corrected (corrected-virtio-balloon.mbox)', () => {
     expect(findings.filter((f) => REVIEW_RULES.includes(f.rule))).toEqual([]);
   }, REVIEW_TIMEOUT);
 
-  // Known false positives, from the simulator's values (exact integers or unknown), not from the
-  // driver; with the construct below replaced by an exact value the review is clean and every
-  // scenario completes. Remove `.fails` when src/sim follows it:
-  // - `VIRTIO_BALLOON_PAGES_PER_PAGE` (PAGE_SIZE >> VIRTIO_BALLOON_PFN_SHIFT, at least 1) is
-  //   defined in lines the patch does not show, so it is unknown; num_pages is then unknown after a
-  //   page went in and remove_common()'s `while (vb->num_pages)` may stop with pages still in the
-  //   balloon: the use-after-free findings of the unload scenario (virtballoon_migratepage(),
-  //   virtballoon_remove(), and 1/2's balloon_mapping_free() and balloon_devinfo_free()), its
-  //   list-corruption in balloon_page_free(), and the scenario never completes (the drain loop
-  //   keeps making states). The same unknown count lets leak_balloon()'s
-  //   `num = min(num, (size_t)vb->num_pages)` stay unknown, so balloon_page_dequeue() is asked for
-  //   a page the balloon never had and BUG()s (missing-barrier on 1/2's balloon_page_delete()).
-  // `min()` itself and kthread_run()'s task (never an error pointer) are followed since.
-  it.fails('gives no finding, and every scenario completes', async () => {
+  // Every scenario explores to the end: the counts the driver defines (`VIRTIO_BALLOON_PAGES_PER_PAGE`,
+  // `ARRAY_SIZE(vb->pfns)`) have their values, `min()` bounds the leak loop, and kthread_run()'s
+  // task is never an error pointer, so the probe that runs is one that succeeded.
+  it('gives no finding, and every scenario completes', async () => {
     const { findings, incomplete } = await reviewOf(CORRECTED);
     expect(findings).toEqual([]);
     expect(incomplete).toEqual([]);
