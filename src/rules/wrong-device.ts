@@ -21,7 +21,12 @@ function check(context: RuleContext): Finding[] {
     const here = [...v.trace].reverse().find((s) => inPatch(s.anchor, context));
     const anchor = inPatch(v.anchor, context) ? v.anchor : here?.anchor;
     if (!anchor) return undefined;
-    const probe = v.trace.find((s) => s.actor === 'second probe' && inPatch(s.anchor, context) && s.access === 'write' && /^[A-Za-z_]\w*$/.test(s.location ?? ''));
+    const act = v.trace[v.trace.length - 1];
+    const globalWrites = v.trace.filter((s) => s.actor === 'second probe' && inPatch(s.anchor, context) && s.access === 'write' && /^[A-Za-z_]\w*$/.test(s.location ?? ''));
+    // The global that matters is the one the misled thread read after the probe wrote it.
+    const readAfter = (write: (typeof globalWrites)[number]): boolean =>
+      v.trace.slice(v.trace.indexOf(write) + 1).some((s) => s.thread === act?.thread && s.access === 'read' && s.location === write.location);
+    const probe = globalWrites.find(readAfter) ?? globalWrites[0];
     return {
       anchor,
       function: v.function,

@@ -35,11 +35,9 @@ testSimulatorRule(wrongDevice, {
   ],
 });
 
-// Known bug: the message names the first global the second probe stores to (`balloon_mapping`, line
-// 141), not the one the callback read (`tb_dev`, line 142). The seed is right only because its probe
-// stores vb_ptr before balloon_mapping. Remove `.fails` when the rule picks the global the violating
-// thread loaded.
-it.fails('names the global the putback callback read, tb_dev, as the one the second probe overwrote', async () => {
+// The probe stores balloon_mapping (line 141) before tb_dev (line 142); the message names the global
+// the putback callback read after the store, not the first one the probe wrote.
+it('names the global the putback callback read, tb_dev, as the one the second probe overwrote', async () => {
   const [finding] = await simFindingsOf(wrongDevice, [{ fixture: 'sim-second-device.patch' }]);
   expect(finding?.message).toMatch(/the second probe overwrote tb_dev \(`tb_dev = tb`, line 142\)\.$/);
 });
