@@ -933,11 +933,9 @@ function executeReturn(
     if (ctx.scenario.keepRegisters) t.vars = { ...frame.regs };
     const started = scriptOf(ctx, thread).script[t.step - 1];
     if (started?.do === 'call' && started.mustSucceed && result !== NULL && result !== UNKNOWN) {
-      // A failed probe: the device never comes up, so nothing the scenario races can happen.
-      for (const other of state.threads) {
-        other.status = 'done';
-        other.frames = [];
-      }
+      // A failed probe: the device never comes up, so nothing the scenario races can happen. The
+      // other threads are shared with other states (copy on write): replace them, never change them.
+      state.threads = state.threads.map((other, i) => ({ ...other, status: 'done' as const, frames: [], step: scriptOf(ctx, i).script.length }));
     }
   }
   return [{ state, step: traceStep(thread, fn, op, ctx, undefined) }];
