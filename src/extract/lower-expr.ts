@@ -313,7 +313,7 @@ function lowerCall(b: CfgBuilder, node: SyntaxNode): Expr {
   return lowerApiCall(b, node, name, args) ?? lowerPlainCall(b, node, name, args);
 }
 
-function gapSpan(b: CfgBuilder, idNode: SyntaxNode | undefined): { reason: 'between-hunks' | 'before-hunk' | 'after-hunk'; newFrom?: number; newTo?: number; oldFrom?: number; oldTo?: number; exits?: boolean; exitsOnly?: boolean } {
+function gapSpan(b: CfgBuilder, idNode: SyntaxNode | undefined): { reason: 'between-hunks' | 'before-hunk' | 'after-hunk'; newFrom?: number; newTo?: number; oldFrom?: number; oldTo?: number; exits?: boolean; exitsOnly?: boolean; closesOnly?: boolean } {
   const gap = b.source.gaps[idNode ? parseNumber(idNode.text) : -1];
   if (!gap) return { reason: 'between-hunks' };
   const { id: _id, reason, ...span } = gap;

@@ -95,7 +95,9 @@ export type Op = OpBase &
         /** The hidden code may leave the function (it ends where a label starts). */
         exits?: boolean;
         /** ... and does not fall through into the label (an unwind ladder follows). */
-        exitsOnly?: boolean }
+        exitsOnly?: boolean;
+        /** No more hidden lines than braces the rebuild closes after them: in kernel style, only `}` lines. */
+        closesOnly?: boolean }
     | { kind: 'nop' }
   );
 

@@ -24,6 +24,8 @@ export interface GapSpan {
   reason: GapReason;
   /** The hidden lines end where a label starts: they may leave the function instead of falling through. */
   exits?: boolean;
+  /** There are no more hidden lines than braces they must close: each is a `}` line (kernel style). */
+  closesOnly?: boolean;
   /** ... and the label starts an unwind ladder (it frees or unregisters): code above it does not fall into it. */
   exitsOnly?: boolean;
   newFrom?: number;
@@ -279,8 +281,11 @@ export function rebuildFromHunks(file: FileDiff, side: ImageSide): CSource {
         && (v.context.kind !== 'function' || v.context.name === emitter.cursor.fn);
       if (sameFunction) {
         const gap = emitter.newGap('between-hunks', hiddenFrom, start - 1);
+        const before = emitter.braceDepth();
         emitter.closeTo(Math.min(depth, emitter.braceDepth()), gap, anchor);
+        const closed = before - emitter.braceDepth();
         emitter.openTo(depth, gap, anchor);
+        if (emitter.braceDepth() === before - closed && start - hiddenFrom <= closed) emitter.gaps[gap]!.closesOnly = true;
       } else {
         if (emitter.cursor.open.length > 0) emitter.closeTo(0, emitter.newGap('after-hunk', hiddenFrom, start - 1), anchor);
         emitter.terminateDeclaration(anchor);

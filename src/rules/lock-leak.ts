@@ -66,7 +66,8 @@ function hiddenWhileLocked(context: RuleContext, definite: ReadonlySet<string>):
       const spelled = spellings(fn);
       for (const op of fn.ops.filter((o): o is OpOf<'gap'> & typeof o => o.kind === 'gap')) {
         const locks = [...held[op.id]!].sort().map((name) => spelled.get(name) ?? name);
-        if (locks.length === 0 || op.newFrom === undefined) continue;
+        // Hidden lines that can only be the `}`s the shown code needs hold no return.
+        if (locks.length === 0 || op.newFrom === undefined || op.closesOnly) continue;
         const at = fn.ops.slice(op.id + 1).find((o) => o.anchor.newLine !== undefined && inPatch(o.anchor, context))?.anchor
           ?? fn.ops.slice(0, op.id).reverse().find((o) => o.anchor.newLine !== undefined && inPatch(o.anchor, context))?.anchor;
         if (!at) continue;
