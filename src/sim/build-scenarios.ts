@@ -150,17 +150,24 @@ interface Parts {
 function partsOf(series: SeriesProgram, options: ScenarioOptions): Parts {
   const newFiles = series.patches.flatMap((p) => p.files.filter((f) => f.side === 'new'));
   const seriesFunctions = new Map<string, FunctionProgram>();
+  const notes: string[] = [];
   for (const file of newFiles) {
     for (const fn of file.functions) {
+      const earlier = seriesFunctions.get(fn.name);
+      // A later patch that shows only part of a function an earlier one showed whole would put a gap
+      // where the earlier patch showed the code (its locks too): the whole one runs, and that is said.
+      if (earlier?.complete && !fn.complete && earlier.file === fn.file) {
+        if (fn.changed) notes.push(`${fn.name}: a later patch shows only part of it; it runs as an earlier patch of the series shows it whole, without the later changes`);
+        continue;
+      }
       // Of `#if FEATURE ... #else stub #endif`, the feature's definition is the one under review.
-      if ((fn.conditions ?? []).every(holdsInFullConfig) || !seriesFunctions.has(fn.name)) seriesFunctions.set(fn.name, fn);
+      if ((fn.conditions ?? []).every(holdsInFullConfig) || !earlier) seriesFunctions.set(fn.name, fn);
     }
   }
   const objects = newFiles.flatMap((f) => f.facts.objects);
 
   const model = chooseModel(seriesFunctions, objects);
   const functions = new Map<string, FunctionProgram>(model.functions.map((f) => [f.name, f]));
-  const notes: string[] = [];
   for (const fn of seriesFunctions.values()) {
     const builtin = functions.get(fn.name);
     if (builtin && !fn.complete) {

@@ -1,5 +1,5 @@
 import { useAfterFree } from '../../src/rules/use-after-free.js';
-import { SEED, V7_2 } from './rule-tester.js';
+import { SEED, V7_1, V7_2, V7_4 } from './rule-tester.js';
 import { testSimulatorRule } from './sim-rule-tester.js';
 
 const DRIVER = 'drivers/virtio/toy_balloon.c';
@@ -51,6 +51,20 @@ testSimulatorRule(useAfterFree, {
         { file: V7, line: 426, patchLine: 255, function: 'virtballoon_isolatepage', message: AFTER_UNLOAD('virtballoon_isolatepage') },
         { file: V7, line: 437, patchLine: 266, function: 'virtballoon_putbackpage', message: AFTER_UNLOAD('virtballoon_putbackpage') },
         { file: V7, line: 521, patchLine: 335, function: 'virtballoon_remove', message: MAPPING_FREED },
+      ],
+    },
+    {
+      // 4/4 shows only the middle of virtballoon_migratepage(): 2/4's whole function runs (with its
+      // mutex_lock), so the unload race stays where 2/4 put it; 1/4's compaction code meets the freed mapping.
+      name: 'the v7 series as posted: 1/4, 2/4 and 4/4 together',
+      inputs: [{ shared: V7_1 }, { shared: V7_2 }, { shared: V7_4 }],
+      findings: [
+        { file: 'mm/compaction.c', line: 46, patchLine: 87, function: '__isolate_balloon_page' },
+        { file: 'mm/compaction.c', line: 51, patchLine: 92, function: '__putback_balloon_page' },
+        { file: V7, line: 400, patchLine: 206, function: 'virtballoon_migratepage' },
+        { file: V7, line: 426, patchLine: 232, function: 'virtballoon_isolatepage' },
+        { file: V7, line: 437, patchLine: 243, function: 'virtballoon_putbackpage' },
+        { file: V7, line: 521, patchLine: 295, function: 'virtballoon_remove' },
       ],
     },
     {
