@@ -1,6 +1,6 @@
 import { KERNEL_CONSTANTS } from '../extract/kernel-api.js';
 import type { Expr } from '../model/program.js';
-import { type Frame, NULL, UNKNOWN, type Value } from './state.js';
+import { type Frame, NONZERO, NULL, UNKNOWN, type Value } from './state.js';
 import { fault, fromInt, toInt, type WorldContext } from './world.js';
 
 /**
@@ -50,6 +50,12 @@ export function locationOf(e: Expr, frame: Frame, ctx: WorldContext, materialize
 
 function compare(op: string, a: Value, b: Value): Value {
   if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  // All that is known of it is that it is not zero: only a comparison with zero is decided.
+  if (a === NONZERO || b === NONZERO) {
+    const other = a === NONZERO ? b : a;
+    if ((op === '==' || op === '!=') && other === NULL) return op === '!=' ? '1' : '0';
+    return UNKNOWN;
+  }
   const x = toInt(a);
   const y = toInt(b);
   if (op === '==' || op === '!=') {
@@ -145,8 +151,9 @@ function registerOf(e: Expr): string | undefined {
 }
 
 /**
- * What taking one way of an undecided branch pins down: `!p` taken says p is NULL, `x == 3` says x
- * is 3, and an unsigned `x > 0` not taken says x is 0. Without it a path that just learnt
+ * What taking one way of an undecided branch pins down: `!p` taken says p is NULL, `if (err)` taken
+ * says err is not zero (a failed probe is then known to fail), `x == 3` says x is 3, and an unsigned
+ * `x > 0` not taken says x is 0. Without it a path that just learnt
  * `num <= 0` would still run a loop `i < num`, and a driver that bounds its request by what it has
  * would be blamed for asking for more. Only exact values are kept: nothing else is representable.
  */
@@ -162,7 +169,7 @@ export function refine(cond: Expr, taken: boolean, frame: Frame, isUnsigned: (re
   };
   if (cond.k === 'unary' && cond.op === '!') return refine(cond.arg, !taken, frame, isUnsigned);
   const register = unknownRegister(cond);
-  if (register !== undefined) return taken ? {} : { [register]: NULL };
+  if (register !== undefined) return { [register]: taken ? NONZERO : NULL };
   if (cond.k !== 'binary') return {};
   const sides: [Expr, Expr, string][] = [[cond.left, cond.right, cond.op], [cond.right, cond.left, MIRRORED[cond.op] ?? '']];
   for (const [variable, bound, op] of sides) {
@@ -170,6 +177,7 @@ export function refine(cond: Expr, taken: boolean, frame: Frame, isUnsigned: (re
     const value = known(bound);
     if (name === undefined || value === undefined) continue;
     const equal = (op === '==' && taken) || (op === '!=' && !taken);
+    if (value === 0 && ((op === '!=' && taken) || (op === '==' && !taken))) return { [name]: NONZERO };
     const atMostZero = value === 0 && ((op === '>' && !taken) || (op === '<=' && taken)) && isUnsigned(name);
     if (equal || atMostZero) return { [name]: fromInt(value) };
   }

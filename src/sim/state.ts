@@ -3,13 +3,14 @@
  * visited-state hashing, and copying it is a structured clone.
  *
  * Values are strings, which keeps them hashable and readable in traces:
- *   `0` null or zero, `5` a small integer, `?` unknown, `@3` object 3, `@3.lru` the address of field
- *   `lru` of object 3, `&name` a function.
+ *   `0` null or zero, `5` a small integer, `?` unknown, `!0` unknown but not zero (an error code a
+ *   branch found set), `@3` object 3, `@3.lru` the address of field `lru` of object 3, `&name` a function.
  */
 export type Value = string;
 
 export const NULL: Value = '0';
 export const UNKNOWN: Value = '?';
+export const NONZERO: Value = '!0';
 
 export type ObjectKind = 'globals' | 'page' | 'object' | 'device';
 
