@@ -35,4 +35,11 @@ describe('kreview lint --tree: whole functions instead of hunks', () => {
     // The race scenarios over whole functions outgrow a one-second budget: they say so.
     expect(whole.report.incomplete.length).toBeGreaterThan(0);
   }, 120_000);
+
+  it.skipIf(!hasShared)('the corrected v7 2/4 gives no finding over whole functions either, every scenario complete (needs ../shared)', () => {
+    const corrected = lint([path.join(ROOT, 'fixtures/patches/corrected-virtio-balloon.mbox'), '--tree', path.join(SHARED, 'corpus/tree-3.6')]);
+    expect(corrected.report.findings).toEqual([]);
+    expect(corrected.report.incomplete).toEqual([]);
+    expect(corrected.status).toBe(0);
+  }, 120_000);
 });
