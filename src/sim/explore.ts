@@ -3,7 +3,8 @@ import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
 import { actorName, commit, committable, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
 import { computeLiveness } from './liveness.js';
-import { computeActorAccess, computeProtection } from './locksets.js';
+import { FutureAccess } from './future-access.js';
+import { computeProtection } from './locksets.js';
 import type { Scenario } from './scenario.js';
 import { cloneState, type HeapObject, NULL, type SimState, stateKey } from './state.js';
 import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
@@ -71,12 +72,10 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
   const protection = computeProtection(scenario.functions, roots);
   const indirect = scenario.globals.flatMap((g) => Object.values(g.fields ?? {}));
   const threadActors = [...(scenario.setup ? [scenario.setup] : []), ...scenario.actors];
-  const access = threadActors.map((a) => computeActorAccess(scenario.functions, a.script.flatMap((s) => (s.do === 'call' ? [s.fn] : [])), indirect));
-  const concurrent = (i: number): number[] => threadActors.map((_, j) => j).filter((j) => j !== i && !(scenario.setup && (i === 0 || j === 0)));
-  const othersWrite = threadActors.map((_, i) => new Set(concurrent(i).flatMap((j) => [...access[j]!.writes])));
-  const othersRead = threadActors.map((_, i) => new Set(concurrent(i).flatMap((j) => [...access[j]!.reads])));
+  const concurrent = threadActors.map((_, i) => threadActors.map((__, j) => j).filter((j) => j !== i && !(scenario.setup && (i === 0 || j === 0))));
+  const future = new FutureAccess(scenario.functions, indirect, threadActors.map((a) => a.script), LIST_LOCATION);
   const liveness = new Map([...scenario.functions.values()].map((fn) => [fn.name, computeLiveness(fn)]));
-  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, reduce: true, protection, liveness, othersWrite, othersRead } };
+  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, reduce: true, protection, liveness, concurrent, future } };
 }
 
 /** Every successor of a state: a step of each thread, each commit of a buffered store, each late load. */
@@ -160,7 +159,8 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     if (violations.has(key)) return;
     // The setup ran alone before anything raced: its steps explain nothing about the interleaving.
     const trace = traceOf(nodes, index, outcome.steps).filter((s) => !(scenario.setup && s.thread === 0));
-    const actors = [...new Set(trace.map((s) => s.actor))];
+    // In the scenario's order, not the trace's: a shorter interleaving found another day names them alike.
+    const actors = [...new Set([...trace].sort((a, b) => a.thread - b.thread).map((s) => s.actor))];
     const violation: Violation = {
       kind: v.kind, message: v.message, anchor: v.anchor, function: v.function, actors, reordered: reordering !== undefined, trace,
       involves: [...new Map(trace.map((s) => [`${s.anchor.file}:${s.anchor.newLine}`, s.anchor])).values()],

@@ -120,37 +120,3 @@ export function computeProtection(functions: ReadonlyMap<string, FunctionProgram
  * private to another thread, nor protected by a lock the freeing thread need not take.
  */
 export const FREES_OBJECTS = '(kfree)';
-
-/** The abstract locations each actor may read and write, following direct calls and, for an indirect call, every ops-table target. */
-export interface ActorAccess {
-  reads: ReadonlySet<string>;
-  writes: ReadonlySet<string>;
-}
-
-export function computeActorAccess(
-  functions: ReadonlyMap<string, FunctionProgram>, roots: readonly string[], indirectTargets: readonly string[],
-): ActorAccess {
-  const reads = new Set<string>();
-  const writes = new Set<string>();
-  const seen = new Set<string>();
-  const queue = [...roots];
-  while (queue.length > 0) {
-    const name = queue.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const fn = functions.get(name);
-    if (!fn) continue;
-    for (const op of fn.ops) {
-      const keys = accessKeys(op);
-      const isWrite = op.kind === 'store' || op.kind === 'list';
-      for (const key of keys) (isWrite ? writes : reads).add(key);
-      if (op.kind === 'list') reads.add('list');
-      if (op.kind === 'free' && op.what === 'object') writes.add(FREES_OBJECTS);
-      if (op.kind === 'call') {
-        if (op.callee !== undefined) queue.push(op.callee);
-        else queue.push(...indirectTargets);
-      }
-    }
-  }
-  return { reads, writes };
-}

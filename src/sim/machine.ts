@@ -2,6 +2,7 @@ import type { Anchor, FunctionProgram, Op, OpOf } from '../model/program.js';
 import type { TraceStep } from '../model/verdict.js';
 import { BOUND_MACROS, ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
 import { evaluate, locationOf, refine } from './evaluate.js';
+import type { Access } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
@@ -53,26 +54,31 @@ function currentOp(state: SimState, thread: number, ctx: WorldContext): { fn: Fu
 
 const VISIBLE_KINDS = new Set(['load', 'store', 'list', 'lock', 'alloc', 'free', 'pageref', 'barrier', 'bug', 'spawn']);
 
+/** What the threads running alongside `thread` may still touch, each from where it stands. */
+function othersFuture(state: SimState, thread: number, ctx: WorldContext): Access[] {
+  return ctx.concurrent[thread]!.map((j) => ctx.future.of(state.threads[j]!, j));
+}
+
 /** A field access another thread may race with by freeing the object under it. */
-function mayBeFreed(keys: readonly string[], thread: number, ctx: WorldContext): boolean {
-  return ctx.othersWrite[thread]!.has(FREES_OBJECTS) && keys.some((key) => key.startsWith('->') || key === '*');
+function mayBeFreed(keys: readonly string[], others: readonly Access[]): boolean {
+  return others.some((o) => o.writes.has(FREES_OBJECTS)) && keys.some((key) => key.startsWith('->') || key === '*');
 }
 
 /** An access to memory that a lock this thread holds protects everywhere: nobody else can see it. */
-function isProtected(op: Op, held: readonly string[], thread: number, ctx: WorldContext): boolean {
+function isProtected(op: Op, held: readonly string[], thread: number, state: SimState, ctx: WorldContext): boolean {
   const keys = accessKeys(op);
-  if (mayBeFreed(keys, thread, ctx)) return false;
-  return keys.length > 0 && keys.every((key) => [...(ctx.protection.get(key) ?? [])].some((lock) => held.includes(lock)));
+  if (keys.length === 0 || mayBeFreed(keys, othersFuture(state, thread, ctx))) return false;
+  return keys.every((key) => [...(ctx.protection.get(key) ?? [])].some((lock) => held.includes(lock)));
 }
 
-/** An access no concurrently running thread can interfere with: a read nobody else writes, a write nobody else touches. */
-function isPrivate(op: Op, thread: number, ctx: WorldContext): boolean {
+/** An access no other thread will interfere with from here on: a read nobody will write, a write nobody will touch. */
+function isPrivate(op: Op, thread: number, state: SimState, ctx: WorldContext): boolean {
   if (op.kind !== 'load' && op.kind !== 'store') return false;
   const keys = accessKeys(op);
-  if (keys.length === 0 || keys.includes('*') || mayBeFreed(keys, thread, ctx)) return false;
-  const writes = ctx.othersWrite[thread]!;
-  const reads = ctx.othersRead[thread]!;
-  return keys.every((key) => !writes.has(key) && (op.kind === 'load' || !reads.has(key)));
+  if (keys.length === 0 || keys.includes('*')) return false;
+  const others = othersFuture(state, thread, ctx);
+  if (mayBeFreed(keys, others)) return false;
+  return keys.every((key) => others.every((o) => !o.writes.has(key) && (op.kind === 'load' || !o.reads.has(key))));
 }
 
 /** The object a load or store touches, when it is one only this thread can reach yet. */
@@ -92,7 +98,7 @@ function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonl
   // The setup runs alone: nothing can interleave with it.
   if (ctx.scenario.setup && thread === 0) return false;
   if (touchesOwnObject(op, state, thread, frame, ctx)) return false;
-  if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, thread, ctx) && !isPrivate(op, thread, ctx)) return true;
+  if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, thread, state, ctx) && !isPrivate(op, thread, state, ctx)) return true;
   return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop';
 }
 
@@ -475,7 +481,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       if (location === undefined) return single();
       checkLive(state, location, 'write');
       for (const d of t.deferred.filter((x) => x.loc === location)) performDeferred(state, thread, d.reg);
-      store(state, thread, location, v, `${fn.name}#${op.id}`, ctx, isProtected(op, t.held, thread, ctx) || isPrivate(op, thread, ctx));
+      store(state, thread, location, v, `${fn.name}#${op.id}`, ctx, isProtected(op, t.held, thread, state, ctx) || isPrivate(op, thread, state, ctx));
       return single({ location: locationName(state, location), access: 'write' });
     }
     case 'barrier': {
@@ -741,7 +747,7 @@ function listChange(state: SimState, thread: number, change: ListChange, view: R
   // Check against what this CPU sees now, as CONFIG_DEBUG_LIST would at the call.
   applyListChange(state, structuredClone(view), change);
   const t = state.threads[thread]!;
-  if (buffers(thread, ctx) && !isProtected(op, t.held, thread, ctx)) {
+  if (buffers(thread, ctx) && !isProtected(op, t.held, thread, state, ctx)) {
     const fn = t.frames[t.frames.length - 1]!.fn;
     t.buffer.push({ loc: LIST_LOCATION, value: encodeListChange(change), op: `${fn}#${op.id}`, fenced: false });
   } else {

@@ -1,4 +1,5 @@
 import type { ViolationKind } from '../model/verdict.js';
+import type { FutureAccess } from './future-access.js';
 import type { Liveness } from './liveness.js';
 import type { Protection } from './locksets.js';
 import type { Scenario } from './scenario.js';
@@ -22,9 +23,10 @@ export interface WorldContext {
   protection: Protection;
   /** Registers live before each operation, per function. */
   liveness: ReadonlyMap<string, Liveness>;
-  /** Per thread: abstract locations some other concurrently running thread writes, and ones it reads. */
-  othersWrite: readonly ReadonlySet<string>[];
-  othersRead: readonly ReadonlySet<string>[];
+  /** Per thread: the threads that run concurrently with it (not the setup, which runs alone). */
+  concurrent: readonly (readonly number[])[];
+  /** What each thread may still read and write from where it stands. */
+  future: FutureAccess;
 }
 
 export interface Fault {

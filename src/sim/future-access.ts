@@ -1,0 +1,132 @@
+import type { FunctionProgram, Op } from '../model/program.js';
+import { accessKeys, FREES_OBJECTS } from './locksets.js';
+import type { ScriptStep } from './scenario.js';
+import type { ThreadState } from './state.js';
+
+/**
+ * What a thread may still read and write from where it stands: the rest of the function it is in,
+ * the rest of each caller, and the script steps it has yet to start, plus the stores in its buffer
+ * and its late loads. An access no other thread will touch again commutes with everything they do
+ * from now on, so it need not be a step of its own; as threads move on, they touch less, and more
+ * of the others' accesses merge into their neighbours. Abstract locations are access keys (field
+ * names, global names), as for the locksets.
+ */
+
+export interface Access {
+  reads: ReadonlySet<string>;
+  writes: ReadonlySet<string>;
+}
+
+const NOTHING: Access = { reads: new Set(), writes: new Set() };
+
+interface MutableAccess {
+  reads: Set<string>;
+  writes: Set<string>;
+}
+
+function add(into: MutableAccess, from: Access): boolean {
+  const before = into.reads.size + into.writes.size;
+  for (const k of from.reads) into.reads.add(k);
+  for (const k of from.writes) into.writes.add(k);
+  return into.reads.size + into.writes.size !== before;
+}
+
+/** The abstract location of a concrete one in a store buffer: `0.vb_ptr` is the global, `7.mapping` the field. */
+function keyOfLocation(location: string, listLocation: string): string | undefined {
+  if (location === listLocation) return 'list';
+  if (location === '|') return undefined;
+  const dot = location.indexOf('.');
+  if (dot < 0) return '*';
+  const field = location.slice(dot + 1);
+  return location.slice(0, dot) === '0' ? field : field === '*' ? '*' : `->${field}`;
+}
+
+export class FutureAccess {
+  private readonly totals = new Map<string, Access>();
+  private readonly fromPc = new WeakMap<FunctionProgram, Access[]>();
+  private readonly ofThreads = new WeakMap<ThreadState, Access>();
+
+  constructor(
+    private readonly functions: ReadonlyMap<string, FunctionProgram>,
+    /** What an indirect call may reach: every function an ops table points to. */
+    private readonly indirectTargets: readonly string[],
+    /** Each thread's script, by thread index. */
+    private readonly scripts: readonly (readonly ScriptStep[])[],
+    private readonly listLocation: string,
+  ) {}
+
+  /** What `thread` (at index `index`) may still touch. Threads are shared between states and never change, so this is computed once per thread object. */
+  of(thread: ThreadState, index: number): Access {
+    const known = this.ofThreads.get(thread);
+    if (known) return known;
+    const access: MutableAccess = { reads: new Set(), writes: new Set() };
+    if (thread.status !== 'done') {
+      for (const frame of thread.frames) {
+        const fn = this.functions.get(frame.fn);
+        const at = fn ? this.accessFrom(fn)[frame.pc] : undefined;
+        if (at) add(access, at);
+      }
+      for (const step of this.scripts[index]?.slice(thread.step) ?? []) {
+        if (step.do === 'call') add(access, this.total(step.fn));
+      }
+    }
+    for (const entry of thread.buffer) {
+      const key = keyOfLocation(entry.loc, this.listLocation);
+      if (key) access.writes.add(key);
+    }
+    for (const late of thread.deferred) {
+      const key = keyOfLocation(late.loc, this.listLocation);
+      if (key) access.reads.add(key);
+    }
+    const result = access.reads.size + access.writes.size === 0 ? NOTHING : access;
+    this.ofThreads.set(thread, result);
+    return result;
+  }
+
+  /** One operation's own accesses, a call's being all its callee may do. */
+  private opAccess(op: Op, into: MutableAccess): void {
+    const keys = accessKeys(op);
+    const writes = op.kind === 'store' || op.kind === 'list';
+    for (const key of keys) (writes ? into.writes : into.reads).add(key);
+    if (op.kind === 'list') into.reads.add('list');
+    if (op.kind === 'free' && op.what === 'object') into.writes.add(FREES_OBJECTS);
+    if (op.kind === 'call') {
+      for (const callee of op.callee !== undefined ? [op.callee] : this.indirectTargets) add(into, this.total(callee));
+    }
+  }
+
+  /** Everything a call of `name` may touch. */
+  private total(name: string): Access {
+    const known = this.totals.get(name);
+    if (known) return known;
+    const access: MutableAccess = { reads: new Set(), writes: new Set() };
+    // Placed first, so that recursion sees what is found so far instead of looping.
+    this.totals.set(name, access);
+    const fn = this.functions.get(name);
+    for (const op of fn?.ops ?? []) this.opAccess(op, access);
+    return access;
+  }
+
+  /** Per operation of `fn`: what running from it to the end of `fn` may touch (a fixpoint over loops). */
+  private accessFrom(fn: FunctionProgram): Access[] {
+    const known = this.fromPc.get(fn);
+    if (known) return known;
+    const own = fn.ops.map((op) => {
+      const access: MutableAccess = { reads: new Set(), writes: new Set() };
+      this.opAccess(op, access);
+      return access;
+    });
+    const from: MutableAccess[] = own.map((a) => ({ reads: new Set(a.reads), writes: new Set(a.writes) }));
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let pc = fn.ops.length - 1; pc >= 0; pc -= 1) {
+        for (const next of fn.ops[pc]!.succ) {
+          if (next >= 0 && from[next] && add(from[pc]!, from[next]!)) changed = true;
+        }
+      }
+    }
+    this.fromPc.set(fn, from);
+    return from;
+  }
+}
