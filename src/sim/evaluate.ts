@@ -153,9 +153,9 @@ function registerOf(e: Expr): string | undefined {
 /**
  * What taking one way of an undecided branch pins down: `!p` taken says p is NULL, `if (err)` taken
  * says err is not zero (a failed probe is then known to fail), `x == 3` says x is 3, and an unsigned
- * `x > 0` not taken says x is 0. Without it a path that just learnt
- * `num <= 0` would still run a loop `i < num`, and a driver that bounds its request by what it has
- * would be blamed for asking for more. Only exact values are kept: nothing else is representable.
+ * `x > 0` not taken says x is 0. Without it a path that just learnt `num <= 0` would still run a
+ * loop `i < num`, and a driver that bounds its request by what it has would be blamed for asking for
+ * more. Only exact values and "not zero" are kept: nothing else is representable.
  */
 export function refine(cond: Expr, taken: boolean, frame: Frame, isUnsigned: (register: string) => boolean): Record<string, Value> {
   const known = (e: Expr): number | undefined => {

@@ -131,6 +131,8 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
   };
   const work: Work[] = [{ state: cloneState(state, thread), steps: [], visibleDone: false, count: 0 }];
   const joined = new Set<string>();
+  // Until a fork, there is one path: nothing to merge, and no key worth computing.
+  let forked = false;
   while (work.length > 0) {
     const w = work.pop()!;
     const t = w.state.threads[thread]!;
@@ -151,7 +153,7 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       continue;
     }
     const current = currentOp(w.state, thread, ctx)!;
-    if (w.count > 0 && joinPoints(current.fn).has(current.frame.pc)) {
+    if (forked && w.count > 0 && joinPoints(current.fn).has(current.frame.pc)) {
       // Paths forked on conditions the model cannot decide meet again here, often in one state:
       // continuing each would repeat the same work once per path.
       pruneDead(w.state, thread, ctx);
@@ -184,6 +186,7 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       results.push({ state: w.state, steps: w.steps, pruned: true });
       continue;
     }
+    if (forks.length > 1) forked = true;
     for (const fork of forks) {
       const steps = fork.step ? [...w.steps, fork.step] : w.steps;
       if (fork.violation) {
