@@ -1,7 +1,7 @@
 import type { FunctionProgram, Op } from '../model/program.js';
 import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
-import { actorName, commit, committable, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
+import { actorName, commit, committable, MAX_OPS_PER_STEP, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
 import { computeLiveness } from './liveness.js';
 import { FutureAccess } from './future-access.js';
 import { computeProtection } from './locksets.js';
@@ -145,6 +145,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const finals: SimState[] = [];
   const started = options.now?.() ?? 0;
   let transitions = 0;
+  const unbounded = new Set<string>();
   let stoppedBy: Coverage['stoppedBy'];
   let head = 0;
 
@@ -205,6 +206,10 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     }
     for (const outcome of next) {
       transitions += 1;
+      if (outcome.unbounded) {
+        const { function: fn, anchor } = outcome.unbounded;
+        unbounded.add(`not modelled: ${fn} ran ${MAX_OPS_PER_STEP} operations without touching shared memory, at ${anchor.file}:${anchor.newLine ?? anchor.oldLine ?? '?'}: a loop the model cannot bound; the step is cut there and the loop goes on in the next`);
+      }
       if (outcome.pruned) continue;
       if (outcome.violation) {
         record(index, outcome);
@@ -230,7 +235,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
       status: stoppedBy ? 'incomplete' : 'complete',
       coverage,
       violations: [...violations.values()],
-      notes: scenario.notes,
+      notes: [...scenario.notes, ...unbounded],
     },
     finals,
   };

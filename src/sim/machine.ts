@@ -27,12 +27,15 @@ export interface Outcome {
   /** The path assumed something the scenario rules out (memory ran out): drop it. */
   pruned?: boolean;
   violation?: Fault & { anchor: Anchor; function: string };
+  /** The step ran out of operations without touching shared memory: a loop the model cannot bound. */
+  unbounded?: { function: string; anchor: Anchor };
 }
 
 /** Intrinsics the built-in models use to ask for nondeterminism. */
 const ANY_PAGE = '__kreview_any_page';
 
-const MAX_OPS_PER_STEP = 400;
+/** Operations one step may run without touching shared memory before the step is cut (explore says so). */
+export const MAX_OPS_PER_STEP = 400;
 
 /** Frames a thread may stack: recursion deeper than this runs as an unknown call (build-scenarios says so). */
 export const MAX_CALL_DEPTH = 24;
@@ -162,7 +165,11 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext): 
       joined.add(key);
     }
     const visible = isVisible(current.op, current.fn, ctx, t.held, thread, w.state, current.frame);
-    if ((w.visibleDone && visible) || w.count >= MAX_OPS_PER_STEP) {
+    if (w.count >= MAX_OPS_PER_STEP) {
+      finish({ state: w.state, steps: w.steps, unbounded: { function: current.fn.name, anchor: current.op.anchor } });
+      continue;
+    }
+    if (w.visibleDone && visible) {
       finish({ state: w.state, steps: w.steps });
       continue;
     }

@@ -124,12 +124,14 @@ describe('kreview sim', () => {
     });
   });
 
-  it('says what it cannot model (an unknown lock API, recursion) and still simulates the rest', async () => {
+  it('says what it cannot model (an unknown lock API, recursion, a loop it cannot bound) and still simulates the rest', async () => {
     const { status, stdout, stderr } = await run(['sim', 'fixtures/patches/sim-not-modelled.patch']);
     expect(stdout).toMatch(/^scenario: walker_step alone\n {2}actors: walker_step\n {2}status: complete\n/);
     expect(stdout).toContain('  note: not modelled: walker_step calls down_trylock_custom(), a lock API kreview does not know; it runs as nothing, so nothing it would exclude is excluded\n');
     expect(stdout).toContain('  note: not modelled: walk -> walk is recursive; calls deeper than 24 frames run as nothing\n');
-    expect(stdout).toMatch(/^1 scenario \(1 complete, 0 incomplete\), 1 violation$/m);
+    expect(stdout).toMatch(/^scenario: walker_sum alone\n {2}actors: walker_sum\n {2}status: complete\n/m);
+    expect(stdout).toContain('  note: not modelled: walker_sum ran 400 operations without touching shared memory, at drivers/misc/walker.c:34: a loop the model cannot bound; the step is cut there and the loop goes on in the next\n');
+    expect(stdout).toMatch(/^2 scenarios \(2 complete, 0 incomplete\), 1 violation$/m);
     expect([status, stderr]).toEqual([0, '']);
   });
 
