@@ -282,10 +282,11 @@ export function rebuildFromHunks(file: FileDiff, side: ImageSide): CSource {
       if (sameFunction) {
         const gap = emitter.newGap('between-hunks', hiddenFrom, start - 1);
         const before = emitter.braceDepth();
-        emitter.closeTo(Math.min(depth, emitter.braceDepth()), gap, anchor);
-        const closed = before - emitter.braceDepth();
+        emitter.closeTo(Math.min(depth, before), gap, anchor);
+        const afterClose = emitter.braceDepth();
         emitter.openTo(depth, gap, anchor);
-        if (emitter.braceDepth() === before - closed && start - hiddenFrom <= closed) emitter.gaps[gap]!.closesOnly = true;
+        // Nothing reopened, and no more hidden lines than braces closed: they can only be those `}`s.
+        if (emitter.braceDepth() === afterClose && start - hiddenFrom <= before - afterClose) emitter.gaps[gap]!.closesOnly = true;
       } else {
         if (emitter.cursor.open.length > 0) emitter.closeTo(0, emitter.newGap('after-hunk', hiddenFrom, start - 1), anchor);
         emitter.terminateDeclaration(anchor);

@@ -33,6 +33,19 @@ export function patchStepOf(step: TraceStep, trace: readonly TraceStep[], contex
   return trace.slice(0, at < 0 ? trace.length : at).reverse().find((s) => s.thread === step.thread && inPatch(s.anchor, context));
 }
 
+const FREEING = /\b(kfree|vfree|kvfree|__free_page|__free_pages|put_page|kmem_cache_free)\s*\(/;
+
+/**
+ * The patch's line that freed `victim` (an object name like `page5`; any object when undefined): the
+ * free itself, or the driver's call into kernel code that freed it. A free by kernel code no patch
+ * line led to (compaction dropping its reference) is not the patch's.
+ */
+export function patchFreeOf(v: Violation, victim: string | undefined, context: RuleContext): TraceStep | undefined {
+  const freeing = [...v.trace].reverse().find((s) => FREEING.test(s.text) && s.location !== undefined
+    && (victim === undefined || objectOfLocation(s.location) === victim) && patchStepOf(s, v.trace, context) !== undefined);
+  return freeing ? patchStepOf(freeing, v.trace, context) : undefined;
+}
+
 export function violationsOf(context: RuleContext, kinds: readonly ViolationKind[]): Violation[] {
   return context.verdicts.flatMap((v) => v.violations).filter((v) => kinds.includes(v.kind));
 }

@@ -1,7 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import type { RuleMeta } from '../model/rule-meta.js';
 import type { Rule, RuleContext } from './rule.js';
-import { inPatch, objectOfLocation, violationsOf } from './sim-evidence.js';
+import { inPatch, patchFreeOf, violationsOf } from './sim-evidence.js';
 import { simulatorFindings } from './sim-rule.js';
 
 /**
@@ -16,16 +16,13 @@ const meta: RuleMeta = {
   fix: 'Set and clear page->mapping under the same lock (and page lock) that moves the page on and off the balloon list, and never free the mapping while pages point to it.',
 };
 
-const PAGE_FREEING = /\b(__free_page|__free_pages|put_page|balloon_page_free|free_page)\s*\(/;
-
 function check(context: RuleContext): Finding[] {
   return simulatorFindings(context, meta, violationsOf(context, ['stale-mapping']).filter((v) => !v.reordered), (v) => {
     if (inPatch(v.anchor, context)) return { anchor: v.anchor, function: v.function, message: `${v.message}.` };
     // The last reference may go in kernel code (compaction's put_page()): the page was freed, with
     // its mapping set, where the patch freed it.
     const page = /^(page\d+) /.exec(v.message)?.[1];
-    const free = [...v.trace].reverse().find((s) => PAGE_FREEING.test(s.text) && inPatch(s.anchor, context) && objectOfLocation(s.location) === page);
-    const here = free ?? [...v.trace].reverse().find((s) => inPatch(s.anchor, context));
+    const here = (page ? patchFreeOf(v, page, context) : undefined) ?? [...v.trace].reverse().find((s) => inPatch(s.anchor, context));
     if (!here) return undefined;
     return { anchor: here.anchor, function: here.function, message: `${v.message}.` };
   });

@@ -1,8 +1,7 @@
 import type { Finding } from '../model/finding.js';
 import type { RuleMeta } from '../model/rule-meta.js';
-import type { TraceStep } from '../model/verdict.js';
 import type { Rule, RuleContext } from './rule.js';
-import { inPatch, objectOfLocation, patchStepOf, placeOf, violationsOf } from './sim-evidence.js';
+import { inPatch, objectOfLocation, patchFreeOf, placeOf, violationsOf } from './sim-evidence.js';
 import { simulatorFindings } from './sim-rule.js';
 
 /**
@@ -17,8 +16,6 @@ const meta: RuleMeta = {
   summary: 'Memory or module code is used after it is freed: a stale pointer, or a callback running while its module unloads.',
   fix: 'Keep the object (or the module) alive while anyone can reach it: take a reference, clear the pointer under the lock its readers use, or have the core call back only into code it pins.',
 };
-
-const FREEING = /\b(kfree|vfree|kvfree|__free_page|__free_pages|put_page|kmem_cache_free)\s*\(/;
 
 function check(context: RuleContext): Finding[] {
   return simulatorFindings(context, meta, violationsOf(context, ['use-after-free']).filter((v) => !v.reordered), (v) => {
@@ -36,9 +33,7 @@ function check(context: RuleContext): Finding[] {
       };
     }
     const victim = objectOfLocation(act.location) ?? objectOfLocation(/of (\S+?)->/.exec(v.message)?.[1]);
-    const freeing = [...v.trace].reverse().find((s: TraceStep) => FREEING.test(s.text) && s.location !== undefined
-      && (victim === undefined || objectOfLocation(s.location) === victim) && patchStepOf(s, v.trace, context) !== undefined);
-    const free = freeing ? patchStepOf(freeing, v.trace, context) : undefined;
+    const free = patchFreeOf(v, victim, context);
     const anchor = free?.anchor ?? (inPatch(act.anchor, context) ? act.anchor : undefined);
     if (!anchor) return undefined;
     return {

@@ -235,14 +235,16 @@ export function buildThreadScenario(series: SeriesProgram, options: ScenarioOpti
   const { roles, base, call, compaction } = partsOf(series, options);
   const actors: Actor[] = [];
   const compactions = threads.filter((t) => t === 'compaction').length;
+  const playedBy: Record<Exclude<ThreadRole, 'compaction'>, FunctionProgram | undefined> = {
+    inflate: roles.inflate, deflate: roles.deflate, unload: roles.remove, 'second-probe': roles.probe,
+  };
   for (const role of threads) {
-    const fn = role === 'inflate' ? roles.inflate : role === 'deflate' ? roles.deflate : role === 'unload' ? roles.remove
-      : role === 'second-probe' ? roles.probe : undefined;
     if (role === 'compaction') {
       const nth = actors.filter((a) => a.script === compaction.script).length + 1;
       actors.push({ ...compaction, name: compactions > 1 ? `compaction ${nth}` : 'compaction' });
       continue;
     }
+    const fn = playedBy[role];
     if (!fn) return { missing: role };
     const device = role === 'second-probe' ? 1 : 0;
     const script: ScriptStep[] = [call(fn, device, 1), ...(role === 'unload' ? [{ do: 'unload' as const }] : [])];

@@ -163,9 +163,11 @@ export function refine(cond: Expr, taken: boolean, frame: Frame, isUnsigned: (re
     const register = registerOf(e);
     return register !== undefined ? toInt(frame.regs[register] ?? UNKNOWN) : undefined;
   };
+  // A register the hidden lines assigned has no value yet: it gets an object when read (see
+  // readRegister), and pinning it here would take that away.
   const unknownRegister = (e: Expr): string | undefined => {
     const register = registerOf(e);
-    return register !== undefined && (frame.regs[register] ?? UNKNOWN) === UNKNOWN ? register : undefined;
+    return register !== undefined && frame.regs[register] === UNKNOWN ? register : undefined;
   };
   if (cond.k === 'unary' && cond.op === '!') return refine(cond.arg, !taken, frame, isUnsigned);
   const register = unknownRegister(cond);

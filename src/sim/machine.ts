@@ -6,7 +6,7 @@ import type { Access } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
-  cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, placeObject,
+  cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, NONZERO, placeObject,
 } from './state.js';
 import {
   applyListChange, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
@@ -854,15 +854,16 @@ function executePageRef(
  */
 function errorPointerResult(api: (typeof ERROR_POINTER_APIS)[string], v: Value): Value {
   const isPointer = v.startsWith('@') || v.startsWith('&');
-  const isErrno = !isPointer && v !== NULL && v !== UNKNOWN;
+  // Not zero may be a pointer as well as an errno: only whether it is NULL is known.
+  const undecided = v === UNKNOWN || v === NONZERO;
   switch (api) {
     case 'make':
     case 'errno':
       return isPointer ? NULL : v;
     case 'is-error':
-      return v === UNKNOWN ? UNKNOWN : isErrno ? '1' : '0';
+      return undecided ? UNKNOWN : isPointer || v === NULL ? '0' : '1';
     case 'is-error-or-null':
-      return v === UNKNOWN ? UNKNOWN : isPointer ? '0' : '1';
+      return undecided ? UNKNOWN : isPointer ? '0' : '1';
   }
 }
 
