@@ -3,6 +3,7 @@ import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
 import { actorName, commit, committable, MAX_OPS_PER_STEP, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
 import { computeLiveness } from './liveness.js';
+import { conflicts, emptyFootprint, type Footprint, recordInto, stopRecording } from './footprint.js';
 import { FutureAccess } from './future-access.js';
 import { computeProtection } from './locksets.js';
 import type { Scenario } from './scenario.js';
@@ -11,8 +12,14 @@ import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type Wor
 
 /**
  * Breadth-first search over interleavings and store commits with visited-state hashing, so the first
- * trace found to a violation is a shortest one. Deterministic: threads, commits and forks are
- * expanded in a fixed order. Budgets stop the search with an `incomplete` verdict saying what it covered.
+ * trace found to a violation is a shortest one the search took. Deterministic: threads, commits and
+ * forks are expanded in a fixed order. Budgets stop the search with an `incomplete` verdict saying
+ * what it covered.
+ *
+ * Sleep sets (Godefroid) cut the transitions: after a state ran transition `a`, its successor through
+ * a later sibling `b` that commutes with `a` (their footprints do not conflict) need not run `a`
+ * again, since `b a` ends where `a b` does. With a visited set this needs care: a state reached again
+ * with a smaller sleep set runs the transitions it skipped the first time.
  */
 
 export interface ExploreOptions {
@@ -22,6 +29,8 @@ export interface ExploreOptions {
   now?: () => number;
   /** Merge operations on registers into the neighbouring visible step (the reduction); on by default. */
   reduce?: boolean;
+  /** Sleep sets over commuting transitions; on with `reduce` by default. */
+  sleepSets?: boolean;
 }
 
 export interface Exploration {
@@ -78,34 +87,96 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
   return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, reduce: true, protection, liveness, concurrent, future } };
 }
 
-/** Every successor of a state: a step of each thread, each commit of a buffered store, each late load. */
-function successors(state: SimState, ctx: WorldContext): Outcome[] {
-  const out: Outcome[] = [];
+/** One transition of a state: a step of a thread, a commit of one buffered store, or a late load landing. */
+interface Transition {
+  id: string;
+  thread: number;
+  outcomes: Outcome[];
+  footprint: Footprint;
+}
+
+/** Sleeping transitions by id, with the footprint each had when it ran. */
+type SleepSet = ReadonlyMap<string, Footprint>;
+
+const NO_SLEEP: SleepSet = new Map();
+
+function threadOfTransition(id: string): number {
+  return Number(id.slice(1, id.indexOf(':')));
+}
+
+/**
+ * The transitions of a state in a fixed order, each run to all its outcomes, except those `skip`
+ * rules out (asleep, or already run): they are not even run.
+ */
+function transitionsOf(state: SimState, ctx: WorldContext, skip: (id: string) => boolean): Transition[] {
+  const out: Transition[] = [];
   state.threads.forEach((thread, t) => {
-    out.push(...stepThread(state, t, ctx));
+    const stepId = `s${t}:`;
+    if (!skip(stepId)) {
+      const footprint = emptyFootprint();
+      const outcomes = stepThread(state, t, ctx, footprint);
+      if (outcomes.length > 0) out.push({ id: stepId, thread: t, outcomes, footprint });
+    }
     for (const index of committable(state, t)) {
+      const entry = thread.buffer[index]!;
+      const id = `c${t}:${entry.loc}`;
+      if (skip(id)) continue;
+      const footprint = emptyFootprint();
       const next = cloneState(state, t);
-      const entry = next.threads[t]!.buffer[index]!;
+      recordInto(next, footprint);
       const step: TraceStep = {
         thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: opOf(ctx, entry.op)?.text ?? '(store)',
         anchor: anchorOfOp(ctx, entry.op), commit: true, note: 'becomes visible to the other CPUs',
         location: entry.loc === LIST_LOCATION ? locationName(next, decodeListChange(entry.value).entry) : locationName(next, entry.loc), access: 'write',
       };
+      let outcome: Outcome;
       try {
         commit(next, t, index);
-        out.push({ state: next, steps: [step] });
+        outcome = { state: next, steps: [step] };
       } catch (error) {
         if (!(error instanceof ViolationError)) throw error;
-        out.push({ state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } });
+        outcome = { state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } };
       }
+      out.push({ id, thread: t, outcomes: [outcome], footprint });
     }
     for (const d of thread.deferred) {
+      const id = `d${t}:${d.reg}`;
+      if (skip(id)) continue;
+      const footprint = emptyFootprint();
       const next = cloneState(state, t);
+      recordInto(next, footprint);
       performDeferred(next, t, d.reg);
-      out.push({ state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] });
+      const outcome = { state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] };
+      out.push({ id, thread: t, outcomes: [outcome], footprint });
     }
   });
+  for (const transition of out) {
+    for (const outcome of transition.outcomes) {
+      stopRecording(outcome.state);
+      // Whether a violation counts as one seen under reordering depends on the path's reordering.
+      if (outcome.violation) transition.footprint.reads.add('R');
+    }
+  }
   return out;
+}
+
+/** What may sleep after `ran`: the sleepers and earlier siblings that commute with it. */
+function sleepAfter(ran: Transition, sleeping: SleepSet, earlier: readonly Transition[]): SleepSet {
+  const next = new Map<string, Footprint>();
+  for (const [id, footprint] of sleeping) {
+    if (threadOfTransition(id) !== ran.thread && !conflicts(footprint, ran.footprint)) next.set(id, footprint);
+  }
+  for (const sibling of earlier) {
+    if (sibling.thread !== ran.thread && !conflicts(sibling.footprint, ran.footprint)) next.set(sibling.id, sibling.footprint);
+  }
+  return next;
+}
+
+function intersect(a: SleepSet, b: SleepSet): SleepSet {
+  if (a.size === 0) return a;
+  const both = new Map<string, Footprint>();
+  for (const [id, footprint] of a) if (b.has(id)) both.set(id, footprint);
+  return both;
 }
 
 function opOf(ctx: WorldContext, ref: string): Op | undefined {
@@ -175,8 +246,35 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     violations.set(key, violation);
   };
 
-  while (head < states.length) {
-    if (states.length > options.maxStates) {
+  const sleepSets = options.sleepSets ?? reduce;
+  /** Per state: the sleep set it is (or was) expanded with; what a later, smaller one must still run. */
+  const sleepOf = new Map<number, SleepSet>();
+  const expanded = new Set<number>();
+  const queue: { index: number; only?: ReadonlySet<string>; sleep?: SleepSet }[] = [{ index: 0 }];
+
+  const arrive = (parent: number, outcome: Outcome, sleep: SleepSet): void => {
+    const key = stateKey(outcome.state);
+    const known = visited.get(key);
+    if (known === undefined) {
+      visited.set(key, nodes.length);
+      if (sleep.size > 0) sleepOf.set(nodes.length, sleep);
+      queue.push({ index: nodes.length });
+      states.push(outcome.state);
+      nodes.push({ parent, steps: outcome.steps });
+      return;
+    }
+    const before = sleepOf.get(known);
+    if (!before) return;
+    const after = intersect(before, sleep);
+    if (after.size > 0) sleepOf.set(known, after);
+    else sleepOf.delete(known);
+    if (!expanded.has(known) || after.size === before.size) return;
+    // Reached again with less asleep: what slept the first time has not been run from here yet.
+    queue.push({ index: known, only: new Set([...before.keys()].filter((id) => !sleep.has(id))), sleep });
+  };
+
+  while (head < queue.length) {
+    if (nodes.length > options.maxStates) {
       stoppedBy = 'states';
       break;
     }
@@ -184,11 +282,16 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
       stoppedBy = 'time';
       break;
     }
-    const index = head;
-    const state = states[head]!;
+    const item = queue[head]!;
     head += 1;
-    const next = successors(state, ctx);
-    if (next.length === 0) {
+    const index = item.index;
+    const state = states[index]!;
+    const sleep = item.sleep ?? sleepOf.get(index) ?? NO_SLEEP;
+    const only = item.only;
+    const first = !expanded.has(index);
+    expanded.add(index);
+    const next = transitionsOf(state, ctx, only ? (id) => !only.has(id) : (id) => sleep.has(id));
+    if (first && next.length === 0 && sleep.size === 0) {
       if (stuck(state, ctx)) {
         const blocked = state.threads.map((t, i) => (t.status !== 'done' ? actorName(ctx, i) : undefined)).filter((x) => x);
         const waiting = state.threads.flatMap((t, i) => {
@@ -202,27 +305,25 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
       } else {
         finals.push(state);
       }
-      continue;
     }
-    for (const outcome of next) {
-      transitions += 1;
-      if (outcome.unbounded) {
-        const { function: fn, anchor } = outcome.unbounded;
-        unbounded.add(`not modelled: ${fn} ran ${MAX_OPS_PER_STEP} operations without touching shared memory, at ${anchor.file}:${anchor.newLine ?? anchor.oldLine ?? '?'}: a loop the model cannot bound; the step is cut there and the loop goes on in the next`);
+    next.forEach((transition, i) => {
+      const after = sleepSets ? sleepAfter(transition, sleep, next.slice(0, i)) : NO_SLEEP;
+      for (const outcome of transition.outcomes) {
+        transitions += 1;
+        if (outcome.unbounded) {
+          const { function: fn, anchor } = outcome.unbounded;
+          unbounded.add(`not modelled: ${fn} ran ${MAX_OPS_PER_STEP} operations without touching shared memory, at ${anchor.file}:${anchor.newLine ?? anchor.oldLine ?? '?'}: a loop the model cannot bound; the step is cut there and the loop goes on in the next`);
+        }
+        if (outcome.pruned) continue;
+        if (outcome.violation) {
+          record(index, outcome);
+          continue;
+        }
+        arrive(index, outcome, after);
       }
-      if (outcome.pruned) continue;
-      if (outcome.violation) {
-        record(index, outcome);
-        continue;
-      }
-      const key = stateKey(outcome.state);
-      if (visited.has(key)) continue;
-      visited.set(key, states.length);
-      states.push(outcome.state);
-      nodes.push({ parent: index, steps: outcome.steps });
-    }
-    // Keep memory bounded: explored states are only needed for their parent links.
-    states[index] = undefined;
+    });
+    // Keep memory bounded: a state is only needed again if something slept in it, for its parent links otherwise.
+    if (!sleepOf.has(index)) states[index] = undefined;
   }
 
   const coverage: Coverage = { states: visited.size, transitions, maxDepth: depthOf(nodes) };

@@ -3,13 +3,14 @@ import type { TraceStep } from '../model/verdict.js';
 import { BOUND_MACROS, ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
 import { evaluate, locationOf, refine } from './evaluate.js';
 import type { Access } from './future-access.js';
+import { EVERYTHING, type Footprint, noteRead, noteWrite, recordInto } from './footprint.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
   cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, NONZERO, placeObject,
 } from './state.js';
 import {
-  applyListChange, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
+  applyListChange, changeLists, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
   LIST_LOCATION, type ListChange, listOf, listView, locationName, objectIdOf, readMemory, ViolationError,
   type WorldContext, writeCommitted,
 } from './world.js';
@@ -123,16 +124,18 @@ export function mayRun(state: SimState, thread: number, ctx: WorldContext): bool
 }
 
 /** All outcomes of one step of `thread` from `state`; empty when the thread cannot move. */
-export function stepThread(state: SimState, thread: number, ctx: WorldContext): Outcome[] {
+export function stepThread(state: SimState, thread: number, ctx: WorldContext, footprint?: Footprint): Outcome[] {
   if (!mayRun(state, thread, ctx)) return [];
   const first = currentOp(state, thread, ctx);
   if (first && !enabled(state, thread, first.op, first.fn, ctx)) return [];
+  const start = cloneState(state, thread);
+  if (footprint) recordInto(start, footprint);
   const results: Outcome[] = [];
   const finish = (outcome: Outcome): void => {
     pruneDead(outcome.state, thread, ctx);
     results.push(outcome);
   };
-  const work: Work[] = [{ state: cloneState(state, thread), steps: [], visibleDone: false, count: 0 }];
+  const work: Work[] = [{ state: start, steps: [], visibleDone: false, count: 0 }];
   const joined = new Set<string>();
   // Until a fork, there is one path: nothing to merge, and no key worth computing.
   let forked = false;
@@ -242,6 +245,7 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): boolean {
   t.step += 1;
   if (step.do === 'unload') {
     w.state.module = 'gone';
+    noteWrite(w.state, 'M');
     w.steps.push({
       thread, actor: actor.name, function: 'module unload', text: 'module text and data freed',
       anchor: { file: 'kernel/module.c', origin: 'model' }, note: 'every function of the module is gone from here on',
@@ -270,6 +274,7 @@ function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: 
       return found >= 0 ? pointerTo(found) : UNKNOWN;
     }
     case 'device-object': {
+      noteRead(state, 'A');
       const found = state.objects.findIndex((o, i) => i > 0 && o.kind === 'object' && o.device === spec.device && o.type === spec.type && o.live);
       return found >= 0 ? pointerTo(found) : newObject(state, spec.type, spec.device, false, -1);
     }
@@ -282,7 +287,11 @@ const baseType = (type: string): string => type.replace(/\*/g, '').replace(/\bco
 function newObject(state: SimState, type: string, device: number, zeroed: boolean, owner: number): Value {
   const reuse = state.objects.findIndex((o) => o.kind === 'object' && !o.live);
   const object = { kind: 'object' as const, type, live: true, fields: {}, device, zeroed, owner };
-  return pointerTo(placeObject(state, object, reuse >= 0 ? reuse : undefined));
+  const id = placeObject(state, object, reuse >= 0 ? reuse : undefined);
+  noteWrite(state, 'A');
+  noteWrite(state, `O:${id}`);
+  noteWrite(state, `${id}.*`);
+  return pointerTo(id);
 }
 
 /** A local the hidden lines assigned: a pointer, or a struct of this frame, gets a fresh object of its type. */
@@ -306,6 +315,7 @@ function enabled(state: SimState, thread: number, op: Op, fn: FunctionProgram, c
     if (op.action === 'release' && (t.buffer.length > 0 || t.deferred.length > 0)) return false;
     if (op.action === 'acquire' && op.lockClass !== 'rcu') {
       const key = lockKey(op, frame, ctx, materialize);
+      if (key !== undefined) noteRead(state, `K:${key}`);
       const holder = key !== undefined ? state.locks[key] : undefined;
       if (holder !== undefined && holder !== thread) return false;
       if (t.deferred.length > 0) return false;
@@ -394,6 +404,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
 
   // A no-op is the control-flow graph's own (a function's entry, a join): the first statement that
   // runs in freed module text is where a reader looks for the problem.
+  if (op.kind !== 'nop' && ctx.scenario.moduleFunctions.has(fn.name)) noteRead(state, 'M');
   if (op.kind !== 'nop' && ctx.scenario.moduleFunctions.has(fn.name) && state.module === 'gone') {
     fault('use-after-free', `${fn.name} runs after the module was unloaded: its code is gone`, `module-code ${fn.name}`);
   }
@@ -427,6 +438,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       const declared = fn.locals.find((l) => l.name === op.local);
       const target = objectOf(v);
       if (declared && target !== undefined && state.objects[target]?.kind === 'object' && state.objects[target]!.type === '') {
+        noteWrite(state, `T:${target}`);
         mutableObject(state, target).type = baseType(declared.type);
       }
       return single();
@@ -532,13 +544,18 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
 
 /** A read that misses an older store another CPU made while a younger one is visible: the reordering is observed. */
 function noteObservation(state: SimState, thread: number, location: string, op: Op): void {
+  noteRead(state, 'R');
   if (state.reordering) return;
   const t = state.threads[thread]!;
   const reader = `${t.frames[t.frames.length - 1]?.fn ?? ''}#${op.id}`;
   state.threads.forEach((other, i) => {
     if (i === thread || state.reordering) return;
+    noteRead(state, `B:${i}:${location}`);
     const stale = other.buffer.find((p) => p.loc === location && p.overtakenBy !== undefined);
-    if (stale) state.reordering = { older: stale.op, younger: stale.overtakenBy!, reader, location: locationName(state, location) };
+    if (stale) {
+      state.reordering = { older: stale.op, younger: stale.overtakenBy!, reader, location: locationName(state, location) };
+      noteWrite(state, 'R');
+    }
   });
 }
 
@@ -554,6 +571,7 @@ function publish(state: SimState, value: Value): void {
     const id = objectOf(work.pop()!);
     const object = id !== undefined ? state.objects[id] : undefined;
     if (!object || object.owner < 0) continue;
+    noteWrite(state, `W:${id!}`);
     mutableObject(state, id!).owner = -1;
     work.push(...Object.values(object.fields));
   }
@@ -561,12 +579,14 @@ function publish(state: SimState, value: Value): void {
 
 function store(state: SimState, thread: number, location: string, v: Value, opRef: string, ctx: WorldContext, hidden: boolean): void {
   const target = state.objects[objectIdOf(location)];
+  noteRead(state, `W:${objectIdOf(location)}`);
   if (target?.owner !== thread) publish(state, v);
   if (target?.owner === thread) {
     writeCommitted(state, location, v);
     return;
   }
   if (buffers(thread, ctx) && !hidden) {
+    noteWrite(state, `B:${thread}:${location}`);
     state.threads[thread]!.buffer.push({ loc: location, value: v, op: opRef, fenced: false });
     return;
   }
@@ -600,12 +620,17 @@ export function committable(state: SimState, thread: number): number[] {
 export function commit(state: SimState, thread: number, index: number): { location: string; op: string } {
   const t = state.threads[thread]!;
   const [entry] = t.buffer.splice(index, 1);
+  noteWrite(state, `B:${thread}:${entry!.loc}`);
   for (let i = 0; i < index; i += 1) {
-    if (t.buffer[i]!.loc !== '|' && t.buffer[i]!.loc !== entry!.loc) t.buffer[i]!.overtakenBy ??= entry!.op;
+    const older = t.buffer[i]!;
+    if (older.loc !== '|' && older.loc !== entry!.loc && older.overtakenBy === undefined) {
+      older.overtakenBy = entry!.op;
+      noteWrite(state, `B:${thread}:${older.loc}`);
+    }
   }
   while (t.buffer[0]?.loc === '|') t.buffer.shift();
   if (entry!.loc === LIST_LOCATION) {
-    applyListChange(state, state.lists, decodeListChange(entry!.value));
+    changeLists(state, decodeListChange(entry!.value));
   } else {
     writeCommitted(state, entry!.loc, entry!.value);
   }
@@ -633,6 +658,7 @@ function executeLock(
   const lockLabel = locationName(state, key.replace(/\.PG_locked$/, '')) + (key.endsWith('.PG_locked') ? ' page lock' : '');
   const staticName = lockName(op.lock) ?? key;
   const holder = state.locks[key];
+  noteWrite(state, `K:${key}`);
   if (op.action === 'acquire') {
     if (holder === thread) fault('deadlock', `${op.api} of ${lockLabel}, which this thread already holds: it waits for itself`);
     state.locks[key] = thread;
@@ -696,22 +722,28 @@ function executeList(
     case 'init':
       if (head !== undefined) {
         checkLive(state, head, 'list');
+        noteWrite(state, `H:${head}`);
+        noteWrite(state, `D:${head}`);
+        for (const entry of state.lists[head] ?? []) noteWrite(state, `L:${entry}`);
         state.lists[head] = [];
         const device = scriptOf(ctx, thread).device;
         if (device >= 0 && /probe/.test(scriptOf(ctx, thread).name)) state.deviceLists[head] = device;
       }
       return single({ location: head ? locationName(state, head) : undefined, access: 'write' });
     case 'empty':
+      if (head !== undefined) noteRead(state, `H:${head}`);
       setDest(head === undefined ? UNKNOWN : (view[head]?.length ?? 0) === 0 ? '1' : '0');
       return single({ location: head ? locationName(state, head) : undefined, access: 'read' });
     case 'first_entry':
     case 'iter_first': {
+      if (head !== undefined) noteRead(state, `H:${head}`);
       const first = head !== undefined ? view[head]?.[0] : undefined;
       setDest(first !== undefined ? containerOf(first) : head === undefined ? UNKNOWN : NULL);
       if (head !== undefined) noteObservation(state, thread, LIST_LOCATION, op);
       return single({ location: head ? locationName(state, head) : undefined, access: 'read' });
     }
     case 'iter_next': {
+      if (head !== undefined) noteRead(state, `H:${head}`);
       const entries = head !== undefined ? view[head] ?? [] : [];
       const at = entry !== undefined ? entries.findIndex((e) => objectIdOf(e) === objectIdOf(entry)) : -1;
       const following = at >= 0 ? entries[at + 1] : undefined;
@@ -733,6 +765,7 @@ function executeList(
     return single({ location: `${locationName(state, entry)} (onto ${locationName(state, head)})`, access: 'write' });
   }
   noteObservation(state, thread, LIST_LOCATION, op);
+  noteRead(state, `L:${entry}`);
   const from = listOf(view, entry);
   listChange(state, thread, { op: 'del', entry }, view, ctx, op);
   return single({ location: `${locationName(state, entry)}${from ? ` (off ${locationName(state, from)})` : ''}`, access: 'write' });
@@ -740,9 +773,11 @@ function executeList(
 
 /** A page of one device put on another device's balloon list. */
 function checkOwner(state: SimState, entry: string, head: string): void {
+  noteRead(state, `D:${head}`);
   const device = state.deviceLists[head];
   if (device === undefined) return;
   const page = String(objectIdOf(entry));
+  noteWrite(state, `P:${page}`);
   const owner = state.pageOwner[page];
   if (owner === undefined) {
     state.pageOwner[page] = device;
@@ -759,9 +794,10 @@ function listChange(state: SimState, thread: number, change: ListChange, view: R
   const t = state.threads[thread]!;
   if (buffers(thread, ctx) && !isProtected(op, t.held, thread, state, ctx)) {
     const fn = t.frames[t.frames.length - 1]!.fn;
+    noteWrite(state, `B:${thread}:${LIST_LOCATION}`);
     t.buffer.push({ loc: LIST_LOCATION, value: encodeListChange(change), op: `${fn}#${op.id}`, fenced: false });
   } else {
-    applyListChange(state, state.lists, change);
+    changeLists(state, change);
   }
 }
 
@@ -780,8 +816,11 @@ function executeAlloc(
     forks.push({ state: failed, step: traceStep(thread, fn, op, ctx, 'allocation fails') });
   }
   if (op.what === 'page') {
+    noteRead(state, 'A');
     const page = ctx.pageIds.find((id) => state.objects[id]!.fields['_state'] === 'free');
     if (page === undefined) return forks;
+    noteWrite(state, 'A');
+    noteWrite(state, `${page}.*`);
     mutableObject(state, page).fields = { _state: 'used', _count: '1', mapping: NULL };
     frame.regs[`t${op.dest}`] = pointerTo(page);
   } else {
@@ -802,16 +841,24 @@ function freeValue(state: SimState, target: Value, thread: number): void {
     return;
   }
   if (object.kind !== 'object') return;
+  noteWrite(state, `O:${id}`);
+  noteWrite(state, 'A');
   if (!object.live) fault('use-after-free', `${locationName(state, String(id))} is freed twice`);
   mutableObject(state, id).live = false;
 }
 
 function dropPageRef(state: SimState, page: number, thread?: number): void {
+  noteWrite(state, `${page}._count`);
+  noteRead(state, `${page}._state`);
   const object = mutableObject(state, page);
   if (object.fields['_state'] === 'free') fault('use-after-free', `${locationName(state, String(page))} is freed again after it went back to the allocator`);
   const count = Number(object.fields['_count'] ?? '1') - 1;
   object.fields['_count'] = String(Math.max(0, count));
   if (count > 0) return;
+  noteRead(state, `L:${page}.lru`);
+  noteWrite(state, `${page}.*`);
+  noteWrite(state, 'A');
+  noteWrite(state, `P:${page}`);
   const onList = listOf(thread === undefined ? state.lists : listView(state, thread), `${page}.lru`);
   if (onList !== undefined) fault('list-corruption', `${locationName(state, String(page))} is freed while still on ${locationName(state, onList)}`);
   const mapping = committedValue(state, `${page}.mapping`);
@@ -831,6 +878,8 @@ function executePageRef(
     return single();
   }
   const count = Number(object.fields['_count'] ?? '0');
+  if (op.action === 'count') noteRead(state, `${page}._count`);
+  else if (op.action !== 'put') noteWrite(state, `${page}._count`);
   switch (op.action) {
     case 'count':
       frame.regs[`t${op.dest}`] = String(count);
@@ -952,6 +1001,7 @@ function executeReturn(
     if (started?.do === 'call' && started.mustSucceed && result !== NULL && result !== UNKNOWN) {
       // A failed probe: the device never comes up, so nothing the scenario races can happen. The
       // other threads are shared with other states (copy on write): replace them, never change them.
+      noteWrite(state, EVERYTHING);
       state.threads = state.threads.map((other, i) => ({ ...other, status: 'done' as const, frames: [], step: scriptOf(ctx, i).script.length }));
     }
   }

@@ -1,3 +1,5 @@
+import { inheritRecorder } from './footprint.js';
+
 /**
  * The simulator's state: plain JSON-able data, so a canonical string of it is its identity for
  * visited-state hashing, and copying it is a structured clone.
@@ -160,6 +162,7 @@ export function cloneState(s: SimState, thread: number): SimState {
     if (source.thread !== thread) source.thread = -1;
   }
   ownership.set(copy, { thread, objects: new Set() });
+  inheritRecorder(s, copy);
   return copy;
 }
 

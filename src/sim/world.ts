@@ -3,6 +3,7 @@ import type { FutureAccess } from './future-access.js';
 import type { Liveness } from './liveness.js';
 import type { Protection } from './locksets.js';
 import type { Scenario } from './scenario.js';
+import { noteRead, noteWrite } from './footprint.js';
 import { type HeapObject, mutableObject, NULL, type SimState, UNKNOWN, type Value } from './state.js';
 
 /**
@@ -89,6 +90,7 @@ function defaultField(object: HeapObject, field: string): Value {
 
 /** The value a thread sees at a location: its own newest buffered store, else memory. */
 export function readMemory(state: SimState, thread: number, location: string): Value {
+  noteRead(state, location);
   const buffer = state.threads[thread]!.buffer;
   for (let i = buffer.length - 1; i >= 0; i -= 1) {
     if (buffer[i]!.loc === location) return buffer[i]!.value;
@@ -97,6 +99,7 @@ export function readMemory(state: SimState, thread: number, location: string): V
 }
 
 export function committedValue(state: SimState, location: string): Value {
+  noteRead(state, location);
   const dot = location.indexOf('.');
   const object = state.objects[Number(location.slice(0, dot < 0 ? undefined : dot))];
   if (!object) return UNKNOWN;
@@ -108,6 +111,7 @@ export function writeCommitted(state: SimState, location: string, value: Value):
   const dot = location.indexOf('.');
   const id = Number(location.slice(0, dot < 0 ? undefined : dot));
   if (!state.objects[id]) return;
+  noteWrite(state, location);
   mutableObject(state, id).fields[dot < 0 ? '*' : location.slice(dot + 1)] = value;
 }
 
@@ -118,11 +122,13 @@ export function checkLive(state: SimState, location: string, access: 'read' | 'w
   const object = state.objects[id];
   if (!object || object.kind === 'globals') return;
   if (object.kind === 'page') {
+    if (access !== 'read') noteRead(state, `${id}._state`);
     if (access !== 'read' && object.fields['_state'] === 'free') {
       fault('use-after-free', `${access === 'list' ? 'list operation on' : 'write to'} ${locationName(state, location)} after the page was freed`);
     }
     return;
   }
+  noteRead(state, `O:${id}`);
   if (!object.live) fault('use-after-free', `${access === 'read' ? 'read of' : 'write to'} ${locationName(state, location)} after it was freed`, undefined, locationName(state, location));
 }
 
@@ -147,8 +153,12 @@ export function listOf(lists: Record<string, string[]>, entry: string): string |
   return undefined;
 }
 
-/** Applies a list change to `lists`, faulting on corruption as `CONFIG_DEBUG_LIST` would. */
+/**
+ * Applies a list change to `lists`, faulting on corruption as `CONFIG_DEBUG_LIST` would. `lists` may
+ * be a thread's view rather than memory: the caller that changes memory notes the write.
+ */
 export function applyListChange(state: SimState, lists: Record<string, string[]>, change: ListChange): void {
+  noteRead(state, `L:${change.entry}`);
   const current = listOf(lists, change.entry);
   if (change.op === 'add') {
     if (current !== undefined) {
@@ -162,6 +172,15 @@ export function applyListChange(state: SimState, lists: Record<string, string[]>
     fault('list-corruption', `list_del of ${locationName(state, change.entry)}, which is not on any list (deleted twice)`, undefined, locationName(state, change.entry));
   }
   lists[current] = lists[current]!.filter((e) => e !== change.entry);
+}
+
+/** Applies a list change to memory. */
+export function changeLists(state: SimState, change: ListChange): void {
+  const before = change.op === 'del' ? listOf(state.lists, change.entry) : undefined;
+  applyListChange(state, state.lists, change);
+  noteWrite(state, `L:${change.entry}`);
+  const head = change.op === 'add' ? change.head : before;
+  if (head !== undefined) noteWrite(state, `H:${head}`);
 }
 
 /** The lists as a thread sees them: memory plus its own buffered list operations. */

@@ -1,0 +1,84 @@
+import type { SimState } from './state.js';
+
+/**
+ * What one transition read and wrote of the shared world, recorded as it runs: the input of the
+ * sleep sets. Two transitions of different threads whose footprints do not conflict commute: run in
+ * either order they give the same state, and neither enables or disables the other.
+ *
+ * Keys name concrete things of one state, so pages and objects are told apart:
+ *   `3.mapping` a memory location (`3.*` every field of object 3), `O:3` whether object 3 is live,
+ *   `A` the allocator's free slots and frames, `K:3.PG_locked` a lock, `L:5.lru` which list an entry
+ *   is on, `H:8.pages` a list head's entries, `D:8.pages` a list head's device, `P:5` a page's device,
+ *   `B:1` thread 1's store buffer, `M` the module, `R` the path's observed reordering, `*` everything.
+ */
+
+export interface Footprint {
+  reads: Set<string>;
+  writes: Set<string>;
+}
+
+export const EVERYTHING = '*';
+
+export function emptyFootprint(): Footprint {
+  return { reads: new Set(), writes: new Set() };
+}
+
+/** The footprint being recorded for each state a transition is building; copies share their source's. */
+const recorders = new WeakMap<SimState, Footprint>();
+
+/** Starts recording what the transition building `state` touches. */
+export function recordInto(state: SimState, footprint: Footprint): void {
+  recorders.set(state, footprint);
+}
+
+/** The transition that built `state` is over: later work on it records nothing. */
+export function stopRecording(state: SimState): void {
+  recorders.delete(state);
+}
+
+/** A copy made while a transition runs records into the same footprint: the transition is all its outcomes. */
+export function inheritRecorder(from: SimState, to: SimState): void {
+  const footprint = recorders.get(from);
+  if (footprint) recorders.set(to, footprint);
+}
+
+export function noteRead(state: SimState, key: string): void {
+  recorders.get(state)?.reads.add(key);
+}
+
+export function noteWrite(state: SimState, key: string): void {
+  recorders.get(state)?.writes.add(key);
+}
+
+/** The whole-object key a location key falls under: `3.mapping` under `3.*`. */
+function wholeObject(key: string): string | undefined {
+  const c = key.charCodeAt(0);
+  if (c < 48 || c > 57) return undefined;
+  const dot = key.indexOf('.');
+  return dot < 0 ? undefined : `${key.slice(0, dot)}.*`;
+}
+
+function touches(f: Footprint, key: string): boolean {
+  return f.writes.has(key) || f.reads.has(key);
+}
+
+/** Whether `write`, written by one transition, meets anything the other touched. */
+function writeMeets(write: string, other: Footprint): boolean {
+  if (touches(other, write)) return true;
+  const whole = wholeObject(write);
+  if (whole !== undefined && touches(other, whole)) return true;
+  if (write.endsWith('.*')) {
+    const prefix = write.slice(0, -1);
+    for (const k of other.reads) if (k.startsWith(prefix)) return true;
+    for (const k of other.writes) if (k.startsWith(prefix)) return true;
+  }
+  return false;
+}
+
+/** Whether two transitions of different threads may not commute. */
+export function conflicts(a: Footprint, b: Footprint): boolean {
+  if (a.writes.has(EVERYTHING) || b.writes.has(EVERYTHING)) return true;
+  for (const w of a.writes) if (writeMeets(w, b)) return true;
+  for (const w of b.writes) if (writeMeets(w, a)) return true;
+  return false;
+}
