@@ -13,6 +13,8 @@ export default defineConfig({
   input: {
     main: 'dist/cli/main.js',
     io: 'dist/cli/io.js',
+    // Loaded by URL from the scenario pool, beside the chunk that starts it.
+    'scenario-worker': 'dist/cli/scenario-worker.js',
   },
   platform: 'node',
   external: (id) => !id.startsWith('.') && !id.startsWith('/'),

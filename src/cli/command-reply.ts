@@ -56,7 +56,7 @@ async function runReply(input: string, flags: ReplyFlags, io: Io): Promise<numbe
     return EXIT_ERROR;
   }
   const options = await reviewOptionsOf(flags, config, series, io);
-  const { result } = reviewSeries(series, { ...options, rules: selectRules(config, ruleFlags) });
+  const { result } = await reviewSeries(series, { ...options, rules: selectRules(config, ruleFlags) });
   const findings = applyInlineIgnores(series, result.findings).kept;
 
   const patches = series.patches.filter((patch) => patch.files.length > 0);

@@ -89,7 +89,7 @@ async function runSim(inputs: string[], flags: SimFlags, io: Io): Promise<number
   const options = await reviewOptionsOf(flags, config, series, io);
   const program = extractSeries(series, options.tree);
   for (const diagnostic of program.diagnostics) io.stderr(`${describeDiagnostic(diagnostic)}\n`);
-  const verdicts = simulateSeries(program, flags.threads ? { ...options, threads: flags.threads } : options);
+  const verdicts = await simulateSeries(program, flags.threads ? { ...options, threads: flags.threads } : options);
   io.stdout(flags.json ? stableJson(verdicts) : formatVerdicts(verdicts));
   return EXIT_CLEAN;
 }

@@ -4,6 +4,7 @@ import type { ReviewOptions } from '../rules/review-series.js';
 import type { KreviewConfig } from './config-file.js';
 import type { Io } from './io.js';
 import { readTree } from './read-tree.js';
+import { scenarioPool } from './scenario-pool.js';
 
 /** How far the simulator searches by default: the v7 balloon scenarios need under 10,000 each. */
 const DEFAULT_MAX_STATES = 50_000;
@@ -23,6 +24,8 @@ export interface SimulationFlags {
   pages: number;
   /** Absent for `sim` unless `--second-device` is given. */
   secondDevice?: boolean;
+  /** Threads exploring scenarios at once; one per core when absent. */
+  jobs?: number;
 }
 
 function parseCount(value: string): number {
@@ -46,7 +49,8 @@ export function addSimulationOptions(command: Command, secondDevice: 'by-default
     .option('--tree <dir>', 'kernel source checkout to read the pre-image of each touched file from')
     .option('--max-states <n>', `states each scenario may explore (default: ${DEFAULT_MAX_STATES})`, parseCount)
     .option('--time-budget <seconds>', `wall-clock time each scenario may take (default: ${DEFAULT_TIME_BUDGET})`, parseSeconds)
-    .option('--pages <n>', 'balloon pages each scenario starts with', parseCount, DEFAULT_PAGES);
+    .option('--pages <n>', 'balloon pages each scenario starts with', parseCount, DEFAULT_PAGES)
+    .option('-j, --jobs <n>', 'scenarios explored at once, each on a thread of its own (default: one per core)', parseCount);
   if (secondDevice === 'by-default') command.option('--no-second-device', 'do not simulate a second device probing');
   else command.option('--second-device', 'also simulate a second device probing');
   return command;
@@ -67,5 +71,6 @@ export async function reviewOptionsOf(
   if (flags.tree !== undefined) options.tree = await readTree(flags.tree, series, io);
   options.maxMillis = (flags.timeBudget ?? DEFAULT_TIME_BUDGET) * 1000;
   options.now = () => performance.now();
+  options.runScenarios = scenarioPool(flags.jobs).run;
   return options;
 }

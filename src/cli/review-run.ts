@@ -22,7 +22,7 @@ export async function reviewForReport(
 ): Promise<ReviewResult> {
   const rules = selectRules(config, { disable: flags.disable ?? [], enable: flags.enable ?? [] });
   const options = await reviewOptionsOf(flags, config, series, io);
-  const { result } = reviewSeries(series, { ...options, rules });
+  const { result } = await reviewSeries(series, { ...options, rules });
   return {
     ...result,
     findings: applyInlineIgnores(series, result.findings).kept,

@@ -5,9 +5,19 @@ import type { Verdict } from '../model/verdict.js';
 import { extractSeries, type SeriesProgram, type TreeFiles } from '../extract/extract-patch.js';
 import { UsageError } from '../model/errors.js';
 import { buildScenarios, buildSoloScenarios, buildThreadScenario, type ThreadRole } from '../sim/build-scenarios.js';
-import { explore } from '../sim/explore.js';
+import { explore, type ExploreOptions } from '../sim/explore.js';
+import type { Scenario } from '../sim/scenario.js';
 import { RULES } from './registry.js';
 import type { Rule } from './rule.js';
+
+/**
+ * Explores scenarios and gives their verdicts in the same order. Scenarios are independent of each
+ * other, so the CLI may run them on several cores; the result is the same either way.
+ */
+export type ScenarioRunner = (scenarios: readonly Scenario[], options: ExploreOptions) => Promise<Verdict[]>;
+
+/** One after the other, on this thread. */
+export const runInSequence: ScenarioRunner = (scenarios, options) => Promise.resolve(scenarios.map((scenario) => explore(scenario, options).verdict));
 
 /** Everything between reading a series and formatting the review: extract, simulate, apply rules. */
 export interface ReviewOptions {
@@ -21,6 +31,8 @@ export interface ReviewOptions {
   secondDevice: boolean;
   /** Run just these threads together (`kreview sim --threads`) instead of the usual scenarios. */
   threads?: readonly ThreadRole[];
+  /** How scenarios are explored; {@link runInSequence} when absent. */
+  runScenarios?: ScenarioRunner;
 }
 
 export interface SeriesReview {
@@ -30,19 +42,20 @@ export interface SeriesReview {
 }
 
 /** Runs every scenario the series calls for; each verdict says whether it is complete. */
-export function simulateSeries(program: SeriesProgram, options: ReviewOptions): Verdict[] {
+export function simulateSeries(program: SeriesProgram, options: ReviewOptions): Promise<Verdict[]> {
   const exploreOptions = { maxStates: options.maxStates, ...(options.maxMillis !== undefined ? { maxMillis: options.maxMillis } : {}), ...(options.now ? { now: options.now } : {}) };
+  const run = options.runScenarios ?? runInSequence;
   if (options.threads) {
     const scenario = buildThreadScenario(program, { pages: options.pages, secondDevice: false, relaxedStores: true }, options.threads);
     if ('missing' in scenario) {
       throw new UsageError(`--threads: no function of the series plays ${scenario.missing} (kreview finds roles by how the driver registers and uses its functions)`);
     }
-    return [explore(scenario, exploreOptions).verdict];
+    return run([scenario], exploreOptions);
   }
   const scenarios = buildScenarios(program, { pages: options.pages, secondDevice: options.secondDevice, relaxedStores: true });
   const functions = scenarios[0]?.functions ?? new Map(program.patches.flatMap((p) => p.files.flatMap((f) => f.functions.map((fn) => [fn.name, fn] as const))));
   const all = [...scenarios, ...buildSoloScenarios(program, functions)];
-  return all.map((scenario) => explore(scenario, exploreOptions).verdict);
+  return run(all, exploreOptions);
 }
 
 /** Which patch of the series an input line belongs to. */
@@ -69,8 +82,9 @@ export function reviewUnits(series: Series): Series[] {
 }
 
 /** Reviews each unit of the input on its own and puts the results together, in input order. */
-export function reviewSeries(series: Series, options: ReviewOptions): SeriesReview {
-  const reviews = reviewUnits(series).map((unit) => reviewUnit(unit, options));
+export async function reviewSeries(series: Series, options: ReviewOptions): Promise<SeriesReview> {
+  const reviews: SeriesReview[] = [];
+  for (const unit of reviewUnits(series)) reviews.push(await reviewUnit(unit, options));
   if (reviews.length === 1) return reviews[0]!;
   return {
     result: {
@@ -85,9 +99,9 @@ export function reviewSeries(series: Series, options: ReviewOptions): SeriesRevi
   };
 }
 
-function reviewUnit(series: Series, options: ReviewOptions): SeriesReview {
+async function reviewUnit(series: Series, options: ReviewOptions): Promise<SeriesReview> {
   const program = extractSeries(series, options.tree);
-  const verdicts = simulateSeries(program, options);
+  const verdicts = await simulateSeries(program, options);
   const rules: readonly Rule[] = options.rules ? RULES.filter((r) => options.rules!.includes(r.meta.id)) : RULES;
   const findings: Finding[] = [];
   series.patches.forEach((patch, index) => {

@@ -250,6 +250,8 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   /** Per state: the sleep set it is (or was) expanded with; what a later, smaller one must still run. */
   const sleepOf = new Map<number, SleepSet>();
   const expanded = new Set<number>();
+  /** Runs of a state still queued: the state is kept until the last. */
+  const queuedRuns = new Map<number, number>();
   const queue: { index: number; only?: ReadonlySet<string>; sleep?: SleepSet }[] = [{ index: 0 }];
 
   const arrive = (parent: number, outcome: Outcome, sleep: SleepSet): void => {
@@ -271,6 +273,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     if (!expanded.has(known) || after.size === before.size) return;
     // Reached again with less asleep: what slept the first time has not been run from here yet.
     queue.push({ index: known, only: new Set([...before.keys()].filter((id) => !sleep.has(id))), sleep });
+    queuedRuns.set(known, (queuedRuns.get(known) ?? 0) + 1);
   };
 
   while (head < queue.length) {
@@ -290,6 +293,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     const only = item.only;
     const first = !expanded.has(index);
     expanded.add(index);
+    if (!first) queuedRuns.set(index, queuedRuns.get(index)! - 1);
     const next = transitionsOf(state, ctx, only ? (id) => !only.has(id) : (id) => sleep.has(id));
     if (first && next.length === 0 && sleep.size === 0) {
       if (stuck(state, ctx)) {
@@ -323,7 +327,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
       }
     });
     // Keep memory bounded: a state is only needed again if something slept in it, for its parent links otherwise.
-    if (!sleepOf.has(index)) states[index] = undefined;
+    if (!sleepOf.has(index) && !queuedRuns.get(index)) states[index] = undefined;
   }
 
   const coverage: Coverage = { states: visited.size, transitions, maxDepth: depthOf(nodes) };

@@ -17,8 +17,16 @@ export function lockName(e: Expr): string | undefined {
   return undefined;
 }
 
+const accessKeyCache = new WeakMap<Op, readonly string[]>();
+
 /** The abstract locations (field names, global names) an operation touches. */
-export function accessKeys(op: Op): string[] {
+export function accessKeys(op: Op): readonly string[] {
+  let keys = accessKeyCache.get(op);
+  if (!keys) accessKeyCache.set(op, (keys = computeAccessKeys(op)));
+  return keys;
+}
+
+function computeAccessKeys(op: Op): string[] {
   const keyOf = (e: Expr | undefined): string | undefined => {
     if (!e) return undefined;
     if (e.k === 'addr') return keyOf(e.arg);

@@ -41,9 +41,21 @@ export const MAX_OPS_PER_STEP = 400;
 /** Frames a thread may stack: recursion deeper than this runs as an unknown call (build-scenarios says so). */
 export const MAX_CALL_DEPTH = 24;
 
+/** A step's trace so far, newest first: forks share what they did before they split. */
+interface StepChain {
+  step: TraceStep;
+  before: StepChain | undefined;
+}
+
+function chainToSteps(chain: StepChain | undefined): TraceStep[] {
+  const steps: TraceStep[] = [];
+  for (let c = chain; c; c = c.before) steps.push(c.step);
+  return steps.reverse();
+}
+
 interface Work {
   state: SimState;
-  steps: TraceStep[];
+  steps: StepChain | undefined;
   visibleDone: boolean;
   count: number;
 }
@@ -68,19 +80,24 @@ function mayBeFreed(keys: readonly string[], others: readonly Access[]): boolean
   return others.some((o) => o.writes.has(FREES_OBJECTS)) && keys.some((key) => key.startsWith('->') || key === '*');
 }
 
+function lockedByAny(locks: ReadonlySet<string> | undefined, held: readonly string[]): boolean {
+  if (!locks) return false;
+  for (const lock of locks) if (held.includes(lock)) return true;
+  return false;
+}
+
 /** An access to memory that a lock this thread holds protects everywhere: nobody else can see it. */
-function isProtected(op: Op, held: readonly string[], thread: number, state: SimState, ctx: WorldContext): boolean {
+function isProtected(op: Op, held: readonly string[], thread: number, state: SimState, ctx: WorldContext, others = othersFuture(state, thread, ctx)): boolean {
   const keys = accessKeys(op);
-  if (keys.length === 0 || mayBeFreed(keys, othersFuture(state, thread, ctx))) return false;
-  return keys.every((key) => [...(ctx.protection.get(key) ?? [])].some((lock) => held.includes(lock)));
+  if (keys.length === 0 || mayBeFreed(keys, others)) return false;
+  return keys.every((key) => lockedByAny(ctx.protection.get(key), held));
 }
 
 /** An access no other thread will interfere with from here on: a read nobody will write, a write nobody will touch. */
-function isPrivate(op: Op, thread: number, state: SimState, ctx: WorldContext): boolean {
+function isPrivate(op: Op, thread: number, state: SimState, ctx: WorldContext, others = othersFuture(state, thread, ctx)): boolean {
   if (op.kind !== 'load' && op.kind !== 'store') return false;
   const keys = accessKeys(op);
   if (keys.length === 0 || keys.includes('*')) return false;
-  const others = othersFuture(state, thread, ctx);
   if (mayBeFreed(keys, others)) return false;
   return keys.every((key) => others.every((o) => !o.writes.has(key) && (op.kind === 'load' || !o.reads.has(key))));
 }
@@ -102,7 +119,10 @@ function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonl
   // The setup runs alone: nothing can interleave with it.
   if (ctx.scenario.setup && thread === 0) return false;
   if (touchesOwnObject(op, state, thread, frame, ctx)) return false;
-  if (VISIBLE_KINDS.has(op.kind) && !isProtected(op, held, thread, state, ctx) && !isPrivate(op, thread, state, ctx)) return true;
+  if (VISIBLE_KINDS.has(op.kind)) {
+    const others = othersFuture(state, thread, ctx);
+    if (!isProtected(op, held, thread, state, ctx, others) && !isPrivate(op, thread, state, ctx, others)) return true;
+  }
   return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop';
 }
 
@@ -131,11 +151,11 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext, f
   const start = cloneState(state, thread);
   if (footprint) recordInto(start, footprint);
   const results: Outcome[] = [];
-  const finish = (outcome: Outcome): void => {
-    pruneDead(outcome.state, thread, ctx);
-    results.push(outcome);
+  const finish = (w: { state: SimState; steps: StepChain | undefined }, extra: Partial<Outcome> = {}): void => {
+    pruneDead(w.state, thread, ctx);
+    results.push({ state: w.state, steps: chainToSteps(w.steps), ...extra });
   };
-  const work: Work[] = [{ state: start, steps: [], visibleDone: false, count: 0 }];
+  const work: Work[] = [{ state: start, steps: undefined, visibleDone: false, count: 0 }];
   const joined = new Set<string>();
   // Until a fork, there is one path: nothing to merge, and no key worth computing.
   let forked = false;
@@ -144,13 +164,13 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext, f
     const t = w.state.threads[thread]!;
     if (t.frames.length === 0) {
       if (!startNextStep(w, thread, ctx)) {
-        if (w.count > 0 || t.status === 'done') finish({ state: w.state, steps: w.steps });
+        if (w.count > 0 || t.status === 'done') finish(w);
         continue;
       }
       if (w.state.threads[thread]!.frames.length === 0) {
         w.visibleDone = true;
         if (t.status === 'done') {
-          finish({ state: w.state, steps: w.steps });
+          finish(w);
           continue;
         }
       }
@@ -169,15 +189,15 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext, f
     }
     const visible = isVisible(current.op, current.fn, ctx, t.held, thread, w.state, current.frame);
     if (w.count >= MAX_OPS_PER_STEP) {
-      finish({ state: w.state, steps: w.steps, unbounded: { function: current.fn.name, anchor: current.op.anchor } });
+      finish(w, { unbounded: { function: current.fn.name, anchor: current.op.anchor } });
       continue;
     }
     if (w.visibleDone && visible) {
-      finish({ state: w.state, steps: w.steps });
+      finish(w);
       continue;
     }
     if (!enabled(w.state, thread, current.op, current.fn, ctx)) {
-      if (w.count > 0) finish({ state: w.state, steps: w.steps });
+      if (w.count > 0) finish(w);
       continue;
     }
     let forks: Fork[];
@@ -185,22 +205,19 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext, f
       forks = execute(w.state, thread, current, ctx);
     } catch (error) {
       if (!(error instanceof ViolationError)) throw error;
-      finish({
-        state: w.state,
-        steps: [...w.steps, traceStep(thread, current.fn, current.op, ctx, error.fault.message, error.fault.location ? { location: error.fault.location } : {})],
-        violation: { ...error.fault, anchor: current.op.anchor, function: current.fn.name },
-      });
+      const step = traceStep(thread, current.fn, current.op, ctx, error.fault.message, error.fault.location ? { location: error.fault.location } : {});
+      finish({ state: w.state, steps: { step, before: w.steps } }, { violation: { ...error.fault, anchor: current.op.anchor, function: current.fn.name } });
       continue;
     }
     if (forks.length === 0) {
-      results.push({ state: w.state, steps: w.steps, pruned: true });
+      results.push({ state: w.state, steps: [], pruned: true });
       continue;
     }
     if (forks.length > 1) forked = true;
     for (const fork of forks) {
-      const steps = fork.step ? [...w.steps, fork.step] : w.steps;
+      const steps = fork.step ? { step: fork.step, before: w.steps } : w.steps;
       if (fork.violation) {
-        finish({ state: fork.state, steps, violation: { ...fork.violation, anchor: current.op.anchor, function: current.fn.name } });
+        finish({ state: fork.state, steps }, { violation: { ...fork.violation, anchor: current.op.anchor, function: current.fn.name } });
         continue;
       }
       work.push({ state: fork.state, steps, visibleDone: w.visibleDone || visible, count: w.count + 1 });
@@ -246,10 +263,13 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): boolean {
   if (step.do === 'unload') {
     w.state.module = 'gone';
     noteWrite(w.state, 'M');
-    w.steps.push({
-      thread, actor: actor.name, function: 'module unload', text: 'module text and data freed',
-      anchor: { file: 'kernel/module.c', origin: 'model' }, note: 'every function of the module is gone from here on',
-    });
+    w.steps = {
+      step: {
+        thread, actor: actor.name, function: 'module unload', text: 'module text and data freed',
+        anchor: { file: 'kernel/module.c', origin: 'model' }, note: 'every function of the module is gone from here on',
+      },
+      before: w.steps,
+    };
     return true;
   }
   const fn = ctx.scenario.functions.get(step.fn);

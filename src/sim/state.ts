@@ -143,12 +143,11 @@ const ownership = new WeakMap<SimState, Ownership>();
  * their claim on shared objects, so neither can change what the other sees.
  */
 export function cloneState(s: SimState, thread: number): SimState {
-  const lists: Record<string, string[]> = {};
-  for (const head in s.lists) lists[head] = s.lists[head]!.slice();
   const copy: SimState = {
     threads: s.threads.map((t, i) => (i === thread ? cloneThread(t) : t)),
     objects: s.objects.slice(),
-    lists,
+    // Shallow: a list change replaces a head's array, never changes it.
+    lists: { ...s.lists },
     locks: { ...s.locks },
     lockKinds: { ...s.lockKinds },
     module: s.module,

@@ -109,6 +109,19 @@ describe('kreview lint', () => {
     expect((await lint([NONSTATIC_BAD], { isTTY: false })).stdout).not.toContain('\x1b[');
   });
 
+  it('gives the same review with the scenarios on one thread (-j 1) or several (--jobs 3)', async () => {
+    const race = 'fixtures/patches/sim-unload.patch';
+    const [one, three] = await Promise.all([
+      runCli(['lint', race, '--pages', '1', '--format', 'json', '-j', '1'], { cwd: work.dir }),
+      runCli(['lint', race, '--pages', '1', '--format', 'json', '--jobs', '3'], { cwd: work.dir }),
+    ]);
+    expect(one.status).toBe(1);
+    expect(jsonFindings(one.stdout).map(([rule]) => rule)).toContain('use-after-free');
+    expect(three).toEqual(one);
+    expect((await runCli(['lint', race, '--jobs', '0'], { cwd: work.dir })).stderr)
+      .toBe("kreview: option '-j, --jobs <n>' argument '0' is invalid. Expected a positive integer.\n");
+  });
+
   it('takes --time-budget, --pages and --no-second-device', async () => {
     const { status, stdout } = await lint([NONSTATIC_BAD, '--time-budget', '0.5', '--pages', '2', '--no-second-device', '--format', 'json']);
     expect([status, jsonFindings(stdout).length]).toEqual([1, 3]);

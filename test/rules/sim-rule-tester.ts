@@ -68,7 +68,7 @@ type Text = { name: string; bytes: Uint8Array };
 async function review(texts: readonly Text[]): Promise<Review> {
   const read = await Promise.all(texts.map(({ name, bytes }) => readPatches(name, bytes)));
   const series = orderSeries(read.flatMap((r) => r.patches), read.flatMap((r) => r.diagnostics));
-  const { result } = reviewSeries(series, LINT_OPTIONS);
+  const { result } = await reviewSeries(series, LINT_OPTIONS);
   return { findings: result.findings, incomplete: result.incomplete };
 }
 

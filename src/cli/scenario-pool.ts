@@ -1,0 +1,110 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Verdict } from '../model/verdict.js';
+import type { ExploreOptions } from '../sim/explore.js';
+import type { Scenario } from '../sim/scenario.js';
+import { runInSequence, type ScenarioRunner } from '../rules/review-series.js';
+
+/**
+ * Scenarios on several cores: this thread and `jobs - 1` worker threads take the next unexplored
+ * scenario from a shared counter until none is left, so a long scenario does not hold up the rest.
+ * Verdicts come back in scenario order, whoever explored them: the review is the same as in sequence.
+ * Workers start on the first run that has two scenarios or more, and are reused by later runs (a
+ * mbox of lone patches runs once per patch); they hold the process open only while a run is going.
+ */
+
+export interface PoolJob {
+  id: number;
+  scenarios: readonly Scenario[];
+  /** Without `now`, a function: each worker reads its own clock. */
+  options: Omit<ExploreOptions, 'now'>;
+  /** `next[0]`: index of the next scenario to claim. */
+  next: Int32Array;
+}
+
+export type PoolReply =
+  | { job: number; index: number; verdict: Verdict }
+  | { job: number; failed: string }
+  | { job: number; done: true };
+
+interface Run {
+  verdicts: (Verdict | undefined)[];
+  /** Workers that have not said they are done with this run. */
+  waiting: Set<Worker>;
+  finish: () => void;
+}
+
+export interface ScenarioPool {
+  run: ScenarioRunner;
+  /** Scenarios the worker threads explored so far (the rest ran on this thread). */
+  exploredByWorkers(): number;
+}
+
+/** `worker`: the worker's module, beside this one once built. */
+export function scenarioPool(jobs = availableParallelism(), worker = new URL('./scenario-worker.js', import.meta.url)): ScenarioPool {
+  if (jobs < 2) return { run: runInSequence, exploredByWorkers: () => 0 };
+  const workers: Worker[] = [];
+  let byWorkers = 0;
+  const runs = new Map<number, Run>();
+  let jobCount = 0;
+
+  const settle = (run: Run, worker: Worker): void => {
+    run.waiting.delete(worker);
+    if (run.waiting.size === 0) run.finish();
+  };
+
+  // A worker that dies leaves what it claimed unexplored: the run explores that here.
+  const lose = (worker: Worker): void => {
+    workers.splice(workers.indexOf(worker) >>> 0, 1);
+    for (const run of runs.values()) settle(run, worker);
+  };
+
+  const start = (): void => {
+    for (let i = 1; i < jobs; i += 1) {
+      const thread = new Worker(worker);
+      thread.unref();
+      thread.on('message', (reply: PoolReply) => {
+        const run = runs.get(reply.job);
+        if (!run) return;
+        if ('verdict' in reply) {
+          run.verdicts[reply.index] = reply.verdict;
+          byWorkers += 1;
+        }
+        if ('done' in reply) settle(run, thread);
+      });
+      thread.on('error', () => lose(thread));
+      thread.on('exit', () => lose(thread));
+      workers.push(thread);
+    }
+  };
+
+  const run: ScenarioRunner = async (scenarios, options) => {
+    if (scenarios.length < 2) return runInSequence(scenarios, options);
+    if (workers.length === 0) start();
+    const { now, ...portable } = options;
+    const job: PoolJob = { id: (jobCount += 1), scenarios, options: portable, next: new Int32Array(new SharedArrayBuffer(4)) };
+    const done = new Promise<void>((finish) => {
+      runs.set(job.id, { verdicts: Array.from({ length: scenarios.length }, () => undefined), waiting: new Set(workers), finish });
+    });
+    if (workers.length === 0) runs.get(job.id)!.finish();
+    for (const thread of workers) {
+      thread.ref();
+      thread.postMessage(job);
+    }
+    const { verdicts } = runs.get(job.id)!;
+    // This thread takes its share too, while the workers start up.
+    for (let index = Atomics.add(job.next, 0, 1); index < scenarios.length; index = Atomics.add(job.next, 0, 1)) {
+      verdicts[index] = (await runInSequence([scenarios[index]!], options))[0];
+    }
+    await done;
+    runs.delete(job.id);
+    for (const thread of workers) thread.unref();
+    const missing = verdicts.flatMap((verdict, index) => (verdict ? [] : [index]));
+    const redone = await runInSequence(missing.map((index) => scenarios[index]!), options);
+    missing.forEach((index, i) => {
+      verdicts[index] = redone[i];
+    });
+    return verdicts as Verdict[];
+  };
+  return { run, exploredByWorkers: () => byWorkers };
+}
