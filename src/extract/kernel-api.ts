@@ -193,6 +193,9 @@ export const SPAWN_APIS: Readonly<Record<string, { fnArg: number; dataArg: numbe
   kthread_create: { fnArg: 0, dataArg: 1 },
 };
 
+/** Calls that stop a thread started by one of {@link SPAWN_APIS} and wait until it has exited. */
+export const THREAD_STOP_APIS: ReadonlySet<string> = new Set(['kthread_stop']);
+
 /** Wrappers that only hint the compiler; the value is the argument's. */
 export const IDENTITY_WRAPPERS: ReadonlySet<string> = new Set(['likely', 'unlikely', 'container_of_safe']);
 

@@ -3,7 +3,7 @@ import type { SeriesProgram } from '../extract/extract-patch.js';
 import { holdsInFullConfig } from '../extract/config-condition.js';
 import { extractModel, type ModelProgram } from '../extract/extract-model.js';
 import { macroValues } from '../extract/constant-expr.js';
-import { BUS_DEVICE_TYPES, DRIVER_ROLE_FIELDS, KERNEL_CONSTANTS } from '../extract/kernel-api.js';
+import { BUS_DEVICE_TYPES, DRIVER_ROLE_FIELDS, KERNEL_CONSTANTS, THREAD_STOP_APIS } from '../extract/kernel-api.js';
 import { notModelled } from './not-modelled.js';
 import { V38_MM_MODEL, V38_MM_MODEL_FILE } from './models/v38-mm.js';
 import { MODEL_MAPPING_GLOBAL, V7_MM_MODEL, V7_MM_MODEL_FILE } from './models/v7-mm.js';
@@ -26,6 +26,10 @@ export interface Roles {
   remove?: FunctionProgram;
   inflate?: FunctionProgram;
   deflate?: FunctionProgram;
+  /** The kernel thread the driver starts that runs both inflate and deflate: they never overlap. */
+  thread?: FunctionProgram;
+  /** Remove stops that thread (and waits for it) before it does anything else that races. */
+  removeStopsThread?: boolean;
   /** Functions an ops table points to: the mm side calls them through it. */
   callbacks: FunctionProgram[];
 }
@@ -74,7 +78,9 @@ function findRoles(functions: FunctionProgram[], objects: ObjectDecl[], callees:
   };
   const probe = module.find((f) => roleOf(f) === 'probe');
   const remove = module.find((f) => roleOf(f) === 'remove');
-  const workers = module.filter((f) => f.changed && f !== probe && f !== remove && !callbacks.has(f.name));
+  // A function the driver runs as a kernel thread is where inflate and deflate are called from, not either of them.
+  const spawned = new Set(functions.flatMap((f) => f.ops.flatMap((op) => (op.kind === 'spawn' && op.fn.k === 'name' ? [op.fn.name] : []))));
+  const workers = module.filter((f) => f.changed && f !== probe && f !== remove && !callbacks.has(f.name) && !spawned.has(f.name));
   const inflate = workers.find((f) => has(f, (op) => op.kind === 'alloc' && op.what === 'page') && has(f, (op) => op.kind === 'list' && (op.action === 'add' || op.action === 'add_tail')));
   const deflate = workers.find((f) => f !== inflate && has(f, (op) => op.kind === 'list' && (op.action === 'first_entry' || op.action === 'del' || op.action === 'del_init')));
   const roles: Roles = { callbacks: module.filter((f) => callbacks.has(f.name)) };
@@ -82,6 +88,12 @@ function findRoles(functions: FunctionProgram[], objects: ObjectDecl[], callees:
   if (remove) roles.remove = remove;
   if (inflate) roles.inflate = inflate;
   if (deflate) roles.deflate = deflate;
+  const calls = (fn: FunctionProgram, target: FunctionProgram): boolean => has(fn, (op) => op.kind === 'call' && op.callee === target.name);
+  const thread = inflate && deflate ? module.find((f) => spawned.has(f.name) && calls(f, inflate) && calls(f, deflate)) : undefined;
+  if (thread) {
+    roles.thread = thread;
+    if (remove && has(remove, (op) => op.kind === 'call' && op.callee !== undefined && THREAD_STOP_APIS.has(op.callee))) roles.removeStopsThread = true;
+  }
   return roles;
 }
 
@@ -238,6 +250,10 @@ export function buildThreadScenario(series: SeriesProgram, options: ScenarioOpti
   const playedBy: Record<Exclude<ThreadRole, 'compaction'>, FunctionProgram | undefined> = {
     inflate: roles.inflate, deflate: roles.deflate, unload: roles.remove, 'second-probe': roles.probe,
   };
+  // Inflate and deflate of a driver that runs both from its kernel thread take turns on it; its
+  // remove, stopping that thread first, starts once both are over.
+  const onThread = (role: ThreadRole): boolean => roles.thread !== undefined && (role === 'inflate' || role === 'deflate');
+  const threadActors = threads.flatMap((role, i) => (onThread(role) ? [i] : []));
   for (const role of threads) {
     if (role === 'compaction') {
       const nth = actors.filter((a) => a.script === compaction.script).length + 1;
@@ -247,14 +263,24 @@ export function buildThreadScenario(series: SeriesProgram, options: ScenarioOpti
     const fn = playedBy[role];
     if (!fn) return { missing: role };
     const device = role === 'second-probe' ? 1 : 0;
-    const script: ScriptStep[] = [call(fn, device, 1), ...(role === 'unload' ? [{ do: 'unload' as const }] : [])];
+    const step = call(fn, device, 1);
+    const script: ScriptStep[] = [onThread(role) && step.do === 'call' ? { ...step, exclusive: roles.thread!.name } : step];
+    if (role === 'unload') {
+      if (roles.removeStopsThread && threadActors.length > 0) script.unshift({ do: 'join', actors: threadActors });
+      script.push({ do: 'unload' });
+    }
     actors.push({ name: role.replace('-', ' '), device, script });
   }
   const setup: ScriptStep[] = [
     ...(roles.probe ? [call(roles.probe, 0, 1)] : []),
     ...(roles.inflate ? [call(roles.inflate, 0, 1)] : []),
   ];
-  return base(threads.join(', '), `${threads.join(', ')}, all at once`, setup, actors, threads.includes('second-probe') ? 2 : 1);
+  const scenario = base(threads.join(', '), `${threads.join(', ')}, all at once`, setup, actors, threads.includes('second-probe') ? 2 : 1);
+  if (threadActors.length > 0) {
+    const stops = roles.removeStopsThread && threads.includes('unload') ? '; unload stops it first' : '';
+    scenario.notes.push(`${threadActors.map((i) => threads[i]).join(' and ')} run on the driver's thread ${roles.thread!.name}(), one at a time${stops}`);
+  }
+  return scenario;
 }
 
 /** One scenario per function that takes a lock: the function alone, every path, for lock balance. */

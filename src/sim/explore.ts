@@ -7,7 +7,7 @@ import { conflicts, emptyFootprint, type Footprint, recordInto, stopRecording } 
 import { FutureAccess } from './future-access.js';
 import { computeProtection } from './locksets.js';
 import type { Scenario } from './scenario.js';
-import { cloneState, type HeapObject, NULL, type SimState, stateKey } from './state.js';
+import { cloneState, type HeapObject, NULL, type SimState, stateDigest } from './state.js';
 import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
 
 /**
@@ -209,7 +209,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const { state: init, ctx } = initialState(scenario);
   const reduce = options.reduce ?? true;
   ctx.reduce = reduce;
-  const visited = new Map<string, number>([[stateKey(init), 0]]);
+  const visited = new Map<string, number>([[stateDigest(init), 0]]);
   const nodes: Node[] = [{ parent: -1, steps: [] }];
   const states: (SimState | undefined)[] = [init];
   const violations = new Map<string, Violation>();
@@ -255,7 +255,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const queue: { index: number; only?: ReadonlySet<string>; sleep?: SleepSet }[] = [{ index: 0 }];
 
   const arrive = (parent: number, outcome: Outcome, sleep: SleepSet): void => {
-    const key = stateKey(outcome.state);
+    const key = stateDigest(outcome.state);
     const known = visited.get(key);
     if (known === undefined) {
       visited.set(key, nodes.length);

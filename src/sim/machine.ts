@@ -163,7 +163,12 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext, f
     const w = work.pop()!;
     const t = w.state.threads[thread]!;
     if (t.frames.length === 0) {
-      if (!startNextStep(w, thread, ctx)) {
+      const started = startNextStep(w, thread, ctx);
+      if (started === 'waits') {
+        if (w.count > 0) finish(w);
+        continue;
+      }
+      if (started === 'over') {
         if (w.count > 0 || t.status === 'done') finish(w);
         continue;
       }
@@ -250,14 +255,37 @@ function pruneDead(state: SimState, thread: number, ctx: WorldContext): void {
   }
 }
 
-/** Starts the actor's next script step; false when the script is over. */
-function startNextStep(w: Work, thread: number, ctx: WorldContext): boolean {
+/** The lock an `exclusive` call step holds from its start to its return. */
+const exclusiveKey = (token: string): string => `exclusive:${token}`;
+
+/** Starts the actor's next script step: `over` when the script is, `waits` when the step cannot start yet. */
+function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 'over' | 'waits' {
   const t = w.state.threads[thread]!;
   const actor = scriptOf(ctx, thread);
+  const finished = actor.script[t.step - 1];
+  if (finished?.do === 'call' && finished.exclusive !== undefined && w.state.locks[exclusiveKey(finished.exclusive)] === thread) {
+    noteWrite(w.state, `K:${exclusiveKey(finished.exclusive)}`);
+    delete w.state.locks[exclusiveKey(finished.exclusive)];
+  }
   const step = actor.script[t.step];
   if (!step) {
     t.status = 'done';
-    return false;
+    noteWrite(w.state, `S:${thread}`);
+    return 'over';
+  }
+  if (step.do === 'join') {
+    const offset = ctx.scenario.setup ? 1 : 0;
+    for (const actorIndex of step.actors) noteRead(w.state, `S:${actorIndex + offset}`);
+    if (step.actors.some((actorIndex) => w.state.threads[actorIndex + offset]?.status !== 'done')) return 'waits';
+    t.step += 1;
+    return 'started';
+  }
+  if (step.do === 'call' && step.exclusive !== undefined) {
+    const key = exclusiveKey(step.exclusive);
+    noteWrite(w.state, `K:${key}`);
+    const holder = w.state.locks[key];
+    if (holder !== undefined && holder !== thread) return 'waits';
+    w.state.locks[key] = thread;
   }
   t.step += 1;
   if (step.do === 'unload') {
@@ -270,16 +298,16 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): boolean {
       },
       before: w.steps,
     };
-    return true;
+    return 'started';
   }
   const fn = ctx.scenario.functions.get(step.fn);
-  if (!fn) return true;
+  if (!fn) return 'started';
   const frame: Frame = { fn: fn.name, pc: fn.entry, regs: {}, taken: [] };
   fn.params.forEach((param, i) => {
     frame.regs[param.name] = bindArg(w.state, step.args[i], param.type, ctx, thread);
   });
   t.frames.push(frame);
-  return true;
+  return 'started';
 }
 
 function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: WorldContext, thread: number): Value {

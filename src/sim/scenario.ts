@@ -17,8 +17,14 @@ export type ArgSpec =
   | { kind: 'unknown' };
 
 export type ScriptStep =
-  /** `mustSucceed`: a nonzero return (a failed probe) ends the run: nothing after it happens. */
-  | { do: 'call'; fn: string; args: ArgSpec[]; mustSucceed?: boolean }
+  /**
+   * `mustSucceed`: a nonzero return (a failed probe) ends the run: nothing after it happens.
+   * `exclusive`: calls with the same value never overlap, whichever actor makes them (two roles of
+   * one kernel thread, such as inflate and deflate on the balloon thread).
+   */
+  | { do: 'call'; fn: string; args: ArgSpec[]; mustSucceed?: boolean; exclusive?: string }
+  /** Wait until these actors (indices into `actors`) are done, as `kthread_stop()` waits for its thread. */
+  | { do: 'join'; actors: number[] }
   /** Module unload finished: the module's text and data are gone. */
   | { do: 'unload' };
 

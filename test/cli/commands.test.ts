@@ -112,6 +112,18 @@ describe('kreview sim', () => {
     expect([status, stderr]).toEqual([0, '']);
   });
 
+  it('--threads on a driver whose kernel thread runs inflate and deflate: they take turns, and unload stops the thread first', async () => {
+    const args = ['--threads', 'inflate,deflate,unload', '--pages', '3', '--json'];
+    type Verdicts = { status: string; notes: string[]; violations: { kind: string; message: string }[] }[];
+    const withThread = JSON.parse((await run(['sim', 'fixtures/patches/sim-v38-kthread.patch', ...args])).stdout) as Verdicts;
+    expect(withThread.map((v) => [v.status, v.violations.length])).toEqual([['complete', 0]]);
+    expect(withThread[0]!.notes).toContain("inflate and deflate run on the driver's thread tb_thread(), one at a time; unload stops it first");
+    // The same driver without the thread: nothing keeps remove from freeing what fill and leak still use.
+    const without = JSON.parse((await run(['sim', 'fixtures/patches/sim-v38-driver.patch', ...args])).stdout) as Verdicts;
+    expect(without[0]!.notes.filter((note) => note.includes('one at a time'))).toEqual([]);
+    expect(without[0]!.violations.map((v) => v.message)).toContain('tb_fill runs after the module was unloaded: its code is gone');
+  });
+
   it('--threads: an unknown role, or one the series has no function for, is a usage error', async () => {
     expect(await run(['sim', DEMO, '--threads', 'deflate,gc'])).toEqual({
       status: 2, stdout: '',
