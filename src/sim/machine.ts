@@ -7,7 +7,7 @@ import { EVERYTHING, type Footprint, noteRead, noteWrite, recordInto } from './f
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
-  cloneState, type DeferredLoad, type Frame, NULL, objectOf, pointerTo, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, NONZERO, placeObject,
+  cloneState, type DeferredLoad, type Frame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, NONZERO, placeObject,
 } from './state.js';
 import {
   applyListChange, changeLists, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
@@ -248,11 +248,15 @@ function joinPoints(fn: FunctionProgram): ReadonlySet<number> {
 /** Drops registers no operation will read again, so equal futures make equal states. */
 function pruneDead(state: SimState, thread: number, ctx: WorldContext): void {
   if (ctx.scenario.keepRegisters) return;
-  for (const frame of state.threads[thread]!.frames) {
+  const t = state.threads[thread]!;
+  t.frames.forEach((frame, i) => {
     const live = ctx.liveness.get(frame.fn)?.[frame.pc];
-    if (!live) continue;
-    for (const reg of Object.keys(frame.regs)) if (!live.has(reg)) delete frame.regs[reg];
-  }
+    if (!live) return;
+    const dead = Object.keys(frame.regs).filter((reg) => !live.has(reg));
+    if (dead.length === 0) return;
+    const own = ownFrame(t, i);
+    for (const reg of dead) delete own.regs[reg];
+  });
 }
 
 /** The lock an `exclusive` call step holds from its start to its return. */
@@ -466,7 +470,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
       if (!op.exits) return single({}, 'lines the patch does not show: treated as code with no synchronisation');
       const leaves = cloneState(state, thread);
       const lt = leaves.threads[thread]!;
-      const leaving = lt.frames.pop()!;
+      const leaving = popFrame(lt);
       const caller = lt.frames[lt.frames.length - 1];
       if (caller && leaving.dest) caller.regs[leaving.dest] = UNKNOWN;
       const note = 'lines the patch does not show, ending at a label: they may return';
@@ -740,7 +744,13 @@ function executeLock(
   if (heldAt >= 0) t.held.splice(heldAt, 1);
   const index = frame.taken.lastIndexOf(key);
   if (index >= 0) frame.taken.splice(index, 1);
-  else for (const f of t.frames) { const i = f.taken.lastIndexOf(key); if (i >= 0) { f.taken.splice(i, 1); break; } }
+  else {
+    const at = t.frames.findIndex((f) => f.taken.includes(key));
+    if (at >= 0) {
+      const owner = ownFrame(t, at);
+      owner.taken.splice(owner.taken.lastIndexOf(key), 1);
+    }
+  }
   return single({ location: lockLabel });
 }
 
@@ -1040,7 +1050,7 @@ function executeReturn(
     const held = frame.taken.filter((k) => k !== 'rcu').map((k) => heldLockName(state, fn, k));
     fault('lock-leak', `${fn.name} returns with ${held.length > 0 ? held.join(', ') : 'rcu_read_lock'} held`);
   }
-  t.frames.pop();
+  popFrame(t);
   const caller = t.frames[t.frames.length - 1];
   if (caller && frame.dest) caller.regs[frame.dest] = result;
   if (!caller) {

@@ -114,11 +114,37 @@ export function truth(v: Value): boolean | undefined {
   return v !== NULL;
 }
 
+function copyFrame(f: Frame): Frame {
+  return { ...f, regs: { ...f.regs }, taken: f.taken.slice() };
+}
+
+/**
+ * Frame `index` of thread `t`, copied first unless it is the top one. Only the top frame of a
+ * thread a state owns is its own: the frames under it are shared with other states, which is what
+ * makes copying a thread cheap when calls nest deep.
+ */
+export function ownFrame(t: ThreadState, index: number): Frame {
+  if (index === t.frames.length - 1) return t.frames[index]!;
+  const copy = copyFrame(t.frames[index]!);
+  t.frames[index] = copy;
+  return copy;
+}
+
+/** Returns from the top frame: the caller's frame becomes the top one, and this state's own. */
+export function popFrame(t: ThreadState): Frame {
+  const popped = t.frames.pop()!;
+  const top = t.frames.length - 1;
+  if (top >= 0) t.frames[top] = copyFrame(t.frames[top]!);
+  return popped;
+}
+
 function cloneThread(t: ThreadState): ThreadState {
+  const frames = t.frames.slice();
+  if (frames.length > 0) frames[frames.length - 1] = copyFrame(frames[frames.length - 1]!);
   return {
     status: t.status,
     step: t.step,
-    frames: t.frames.map((f) => ({ ...f, regs: { ...f.regs }, taken: f.taken.slice() })),
+    frames,
     buffer: t.buffer.map((p) => ({ ...p })),
     deferred: t.deferred.slice(),
     vars: { ...t.vars },
@@ -187,6 +213,18 @@ export function placeObject(s: SimState, object: HeapObject, slot?: number): num
 
 const objectKeys = new WeakMap<HeapObject, string>();
 const threadKeys = new WeakMap<ThreadState, string>();
+const frameKeys = new WeakMap<Frame, string>();
+
+/** A thread's part of a state key. Frames under the top one never change (see {@link ownFrame}), so theirs are kept. */
+function threadKey(t: ThreadState): string {
+  const frames = t.frames.map((f, i) => {
+    if (i === t.frames.length - 1) return JSON.stringify(f);
+    let key = frameKeys.get(f);
+    if (key === undefined) frameKeys.set(f, (key = JSON.stringify(f)));
+    return key;
+  });
+  return `${t.status}|${t.step}|${frames.join(',')}|${JSON.stringify(t.buffer)}|${JSON.stringify(t.deferred)}|${JSON.stringify(t.vars)}|${t.held.join(',')}`;
+}
 
 function objectKey(o: HeapObject): string {
   return JSON.stringify(o.kind === 'page' || o.kind === 'object' ? [o.live, o.owner, o.type, o.fields] : o.fields);
@@ -202,11 +240,11 @@ export function stateKey(s: SimState): string {
   const parts: string[] = [];
   s.threads.forEach((t, i) => {
     if (owned?.thread === i) {
-      parts.push(JSON.stringify(t));
+      parts.push(threadKey(t));
       return;
     }
     let key = threadKeys.get(t);
-    if (key === undefined) threadKeys.set(t, (key = JSON.stringify(t)));
+    if (key === undefined) threadKeys.set(t, (key = threadKey(t)));
     parts.push(key);
   });
   s.objects.forEach((o, i) => {
