@@ -24,7 +24,7 @@ export interface SimulationFlags {
   pages: number;
   /** Absent for `sim` unless `--second-device` is given. */
   secondDevice?: boolean;
-  /** Threads exploring scenarios at once; one per core when absent. */
+  /** Threads exploring scenarios at once; two for every three cores when absent. */
   jobs?: number;
 }
 
@@ -50,7 +50,7 @@ export function addSimulationOptions(command: Command, secondDevice: 'by-default
     .option('--max-states <n>', `states each scenario may explore (default: ${DEFAULT_MAX_STATES})`, parseCount)
     .option('--time-budget <seconds>', `wall-clock time each scenario may take (default: ${DEFAULT_TIME_BUDGET})`, parseSeconds)
     .option('--pages <n>', 'balloon pages each scenario starts with', parseCount, DEFAULT_PAGES)
-    .option('-j, --jobs <n>', 'scenarios explored at once, each on a thread of its own (default: one per core)', parseCount);
+    .option('-j, --jobs <n>', 'scenarios explored at once, each on a thread of its own (default: two for every three cores)', parseCount);
   if (secondDevice === 'by-default') command.option('--no-second-device', 'do not simulate a second device probing');
   else command.option('--second-device', 'also simulate a second device probing');
   return command;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { scenarioPool } from '../../src/cli/scenario-pool.js';
+import { defaultJobs, scenarioPool } from '../../src/cli/scenario-pool.js';
 import { extractSeries } from '../../src/extract/extract-patch.js';
 import { parseInput } from '../../src/parse/parse-input.js';
 import { runInSequence } from '../../src/rules/review-series.js';
@@ -45,5 +45,11 @@ describe('scenario pool', () => {
     const pool = scenarioPool(1, BUILT_WORKER);
     expect(await pool.run(scenarios, OPTIONS)).toEqual(await runInSequence(scenarios, OPTIONS));
     expect(pool.exploredByWorkers()).toBe(0);
+  });
+});
+
+describe('default jobs', () => {
+  it('leaves a third of the cores to V8, and never goes below one', () => {
+    expect([1, 2, 3, 4, 8, 16].map((cores) => defaultJobs(cores))).toEqual([1, 1, 2, 2, 5, 10]);
   });
 });
