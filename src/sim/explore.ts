@@ -3,6 +3,7 @@ import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
 import { actorName, commit, committable, MAX_OPS_PER_STEP, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
 import { computeLiveness } from './liveness.js';
+import { commutesWithFutures } from './ample.js';
 import { conflicts, emptyFootprint, type Footprint, recordInto, stopRecording } from './footprint.js';
 import { FutureAccess } from './future-access.js';
 import { computeProtection } from './locksets.js';
@@ -31,6 +32,8 @@ export interface ExploreOptions {
   reduce?: boolean;
   /** Sleep sets over commuting transitions; on with `reduce` by default. */
   sleepSets?: boolean;
+  /** Ample sets where one thread commutes with the others' futures (sequentially consistent scenarios); on with `reduce` by default. */
+  ampleSets?: boolean;
 }
 
 export interface Exploration {
@@ -109,8 +112,14 @@ function threadOfTransition(id: string): number {
  * rules out (asleep, or already run): they are not even run.
  */
 function transitionsOf(state: SimState, ctx: WorldContext, skip: (id: string) => boolean): Transition[] {
+  return state.threads.flatMap((_, t) => threadTransitions(state, t, ctx, skip));
+}
+
+/** The transitions of thread `t`: its step, a commit of each committable store, each late load landing. */
+function threadTransitions(state: SimState, t: number, ctx: WorldContext, skip: (id: string) => boolean): Transition[] {
   const out: Transition[] = [];
-  state.threads.forEach((thread, t) => {
+  const thread = state.threads[t]!;
+  {
     const stepId = `s${t}:`;
     if (!skip(stepId)) {
       const footprint = emptyFootprint();
@@ -149,7 +158,7 @@ function transitionsOf(state: SimState, ctx: WorldContext, skip: (id: string) =>
       const outcome = { state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] };
       out.push({ id, thread: t, outcomes: [outcome], footprint });
     }
-  });
+  }
   for (const transition of out) {
     for (const outcome of transition.outcomes) {
       stopRecording(outcome.state);
@@ -170,6 +179,40 @@ function sleepAfter(ran: Transition, sleeping: SleepSet, earlier: readonly Trans
     if (sibling.thread !== ran.thread && !conflicts(sibling.footprint, ran.footprint)) next.set(sibling.id, sibling.footprint);
   }
   return next;
+}
+
+/** Whether thread `j` waits, at a join, for thread `t` to finish: until then it can do nothing at all. */
+function waitsFor(state: SimState, ctx: WorldContext, j: number, t: number): boolean {
+  const offset = ctx.scenario.setup ? 1 : 0;
+  const actor = j === 0 && ctx.scenario.setup ? ctx.scenario.setup : ctx.scenario.actors[j - offset];
+  const thread = state.threads[j]!;
+  const next = actor?.script[thread.step];
+  return thread.frames.length === 0 && next?.do === 'join' && next.actors.some((a) => a + offset === t);
+}
+
+/**
+ * The transitions of the first thread whose transitions (those run here, and those asleep) commute
+ * with what every other thread may still do, when none of their successors has been seen yet: its
+ * transitions alone are enough here. Else every thread's. Threads after the one chosen are not run
+ * at all. The cycle proviso (a successor already seen) keeps a thread from being put off forever
+ * around a loop of states.
+ */
+function ampleTransitions(
+  state: SimState, ctx: WorldContext, skip: (id: string) => boolean, sleep: SleepSet, seen: (s: SimState) => boolean,
+): Transition[] {
+  const ran: Transition[][] = [];
+  for (let t = 0; t < state.threads.length; t += 1) {
+    const own = threadTransitions(state, t, ctx, skip);
+    ran.push(own);
+    const asleep = [...sleep].filter(([id]) => threadOfTransition(id) === t).map(([, footprint]) => footprint);
+    if (own.length + asleep.length === 0) continue;
+    const others = state.threads.flatMap((other, j) =>
+      (j === t || other.status === 'done' || waitsFor(state, ctx, j, t) ? [] : [ctx.future.of(other, j)]));
+    if (!commutesWithFutures([...own.map((x) => x.footprint), ...asleep], others)) continue;
+    if (own.some((x) => x.outcomes.some((o) => !o.violation && !o.pruned && seen(o.state)))) continue;
+    return own;
+  }
+  return ran.flat();
 }
 
 function intersect(a: SleepSet, b: SleepSet): SleepSet {
@@ -247,6 +290,13 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   };
 
   const sleepSets = options.sleepSets ?? reduce;
+  const ampleSets = (options.ampleSets ?? reduce) && !scenario.relaxedStores && !scenario.deferLoads;
+  const digests = new WeakMap<SimState, string>();
+  const digestOf = (s: SimState): string => {
+    let digest = digests.get(s);
+    if (digest === undefined) digests.set(s, (digest = stateDigest(s)));
+    return digest;
+  };
   /** Per state: the sleep set it is (or was) expanded with; what a later, smaller one must still run. */
   const sleepOf = new Map<number, SleepSet>();
   const expanded = new Set<number>();
@@ -255,7 +305,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const queue: { index: number; only?: ReadonlySet<string>; sleep?: SleepSet }[] = [{ index: 0 }];
 
   const arrive = (parent: number, outcome: Outcome, sleep: SleepSet): void => {
-    const key = stateDigest(outcome.state);
+    const key = digestOf(outcome.state);
     const known = visited.get(key);
     if (known === undefined) {
       visited.set(key, nodes.length);
@@ -294,7 +344,10 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     const first = !expanded.has(index);
     expanded.add(index);
     if (!first) queuedRuns.set(index, queuedRuns.get(index)! - 1);
-    const next = transitionsOf(state, ctx, only ? (id) => !only.has(id) : (id) => sleep.has(id));
+    const skip = only ? (id: string): boolean => !only.has(id) : (id: string): boolean => sleep.has(id);
+    const next = ampleSets && first
+      ? ampleTransitions(state, ctx, skip, sleep, (s) => visited.has(digestOf(s)))
+      : transitionsOf(state, ctx, skip);
     if (first && next.length === 0 && sleep.size === 0) {
       if (stuck(state, ctx)) {
         const blocked = state.threads.map((t, i) => (t.status !== 'done' ? actorName(ctx, i) : undefined)).filter((x) => x);

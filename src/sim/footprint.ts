@@ -15,12 +15,18 @@ import type { SimState } from './state.js';
 export interface Footprint {
   reads: Set<string>;
   writes: Set<string>;
+  /**
+   * Locks taken or released by the name the source gives them (`->pages_lock`, `balloon_lock`,
+   * `page` for a page lock): what the ample sets compare with other threads' futures. Sleep sets
+   * need no such thing: `K:` keys already tell two pages' locks apart.
+   */
+  locks: Set<string>;
 }
 
 export const EVERYTHING = '*';
 
 export function emptyFootprint(): Footprint {
-  return { reads: new Set(), writes: new Set() };
+  return { reads: new Set(), writes: new Set(), locks: new Set() };
 }
 
 /** The footprint being recorded for each state a transition is building; copies share their source's. */
@@ -48,6 +54,10 @@ export function noteRead(state: SimState, key: string): void {
 
 export function noteWrite(state: SimState, key: string): void {
   recorders.get(state)?.writes.add(key);
+}
+
+export function noteLock(state: SimState, name: string): void {
+  recorders.get(state)?.locks.add(name);
 }
 
 /** The whole-object key a location key falls under: `3.mapping` under `3.*`. */

@@ -1,5 +1,5 @@
 import type { FunctionProgram, Op } from '../model/program.js';
-import { accessKeys, FREES_OBJECTS } from './locksets.js';
+import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ScriptStep } from './scenario.js';
 import type { ThreadState } from './state.js';
 
@@ -18,6 +18,24 @@ export interface Access {
 }
 
 const NOTHING: Access = { reads: new Set(), writes: new Set() };
+
+/**
+ * Keys for what is not memory, as the ample sets need them; `#` keeps them apart from field and
+ * global names. A lock by the name the source gives it (`#lock:page` for page locks, `#lock:?` when
+ * it has none), the allocator (allocations and frees of pages and objects, and whatever a call
+ * may allocate on its way in), module unload, and waiting for another actor.
+ */
+export const FUTURE_LOCK = '#lock:';
+export const FUTURE_ALLOC = '#alloc';
+export const FUTURE_UNLOAD = '#unload';
+export const FUTURE_JOIN = '#join';
+/** A page's reference count: page refcount operations read and write it. */
+export const REFCOUNT = '->_count';
+
+/** The name an ample set compares a lock by. */
+export function futureLockName(op: Op & { kind: 'lock' }): string {
+  return op.lockClass === 'page' ? 'page' : lockName(op.lock) ?? '?';
+}
 
 interface MutableAccess {
   reads: Set<string>;
@@ -67,7 +85,14 @@ export class FutureAccess {
         if (at) add(access, at);
       }
       for (const step of this.scripts[index]?.slice(thread.step) ?? []) {
-        if (step.do === 'call') add(access, this.total(step.fn));
+        if (step.do === 'call') {
+          add(access, this.total(step.fn));
+          // Binding its arguments may allocate the objects they point to.
+          access.writes.add(FUTURE_ALLOC);
+          if (step.exclusive !== undefined) access.writes.add(`${FUTURE_LOCK}exclusive:${step.exclusive}`);
+        }
+        if (step.do === 'unload') access.writes.add(FUTURE_UNLOAD);
+        if (step.do === 'join') access.reads.add(FUTURE_JOIN);
       }
     }
     for (const entry of thread.buffer) {
@@ -90,6 +115,13 @@ export class FutureAccess {
     for (const key of keys) (writes ? into.writes : into.reads).add(key);
     if (op.kind === 'list') into.reads.add('list');
     if (op.kind === 'free' && op.what === 'object') into.writes.add(FREES_OBJECTS);
+    if (op.kind === 'lock' && op.action !== 'init' && op.lockClass !== 'rcu') into.writes.add(`${FUTURE_LOCK}${futureLockName(op)}`);
+    if (op.kind === 'alloc' || op.kind === 'spawn' || op.kind === 'free' || op.kind === 'gap') into.writes.add(FUTURE_ALLOC);
+    if (op.kind === 'pageref') {
+      (op.action === 'count' ? into.reads : into.writes).add(REFCOUNT);
+      if (op.action === 'put') into.writes.add(FUTURE_ALLOC);
+    }
+    if (op.kind === 'free' && op.what === 'page') into.writes.add(REFCOUNT);
     if (op.kind === 'call') {
       for (const callee of op.callee !== undefined ? [op.callee] : this.indirectTargets) add(into, this.total(callee));
     }

@@ -3,7 +3,8 @@ import type { TraceStep } from '../model/verdict.js';
 import { BOUND_MACROS, ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
 import { evaluate, locationOf, refine } from './evaluate.js';
 import type { Access } from './future-access.js';
-import { EVERYTHING, type Footprint, noteRead, noteWrite, recordInto } from './footprint.js';
+import { EVERYTHING, type Footprint, noteLock, noteRead, noteWrite, recordInto } from './footprint.js';
+import { futureLockName } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
@@ -269,6 +270,7 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 
   const finished = actor.script[t.step - 1];
   if (finished?.do === 'call' && finished.exclusive !== undefined && w.state.locks[exclusiveKey(finished.exclusive)] === thread) {
     noteWrite(w.state, `K:${exclusiveKey(finished.exclusive)}`);
+    noteLock(w.state, `exclusive:${finished.exclusive}`);
     delete w.state.locks[exclusiveKey(finished.exclusive)];
   }
   const step = actor.script[t.step];
@@ -287,6 +289,7 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 
   if (step.do === 'call' && step.exclusive !== undefined) {
     const key = exclusiveKey(step.exclusive);
     noteWrite(w.state, `K:${key}`);
+    noteLock(w.state, `exclusive:${step.exclusive}`);
     const holder = w.state.locks[key];
     if (holder !== undefined && holder !== thread) return 'waits';
     w.state.locks[key] = thread;
@@ -368,6 +371,7 @@ function enabled(state: SimState, thread: number, op: Op, fn: FunctionProgram, c
     if (op.action === 'acquire' && op.lockClass !== 'rcu') {
       const key = lockKey(op, frame, ctx, materialize);
       if (key !== undefined) noteRead(state, `K:${key}`);
+      noteLock(state, futureLockName(op));
       const holder = key !== undefined ? state.locks[key] : undefined;
       if (holder !== undefined && holder !== thread) return false;
       if (t.deferred.length > 0) return false;
@@ -711,6 +715,7 @@ function executeLock(
   const staticName = lockName(op.lock) ?? key;
   const holder = state.locks[key];
   noteWrite(state, `K:${key}`);
+  noteLock(state, futureLockName(op));
   if (op.action === 'acquire') {
     if (holder === thread) fault('deadlock', `${op.api} of ${lockLabel}, which this thread already holds: it waits for itself`);
     state.locks[key] = thread;
