@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Simulator benchmark: states explored per second, the same scenarios with and without the
 // reductions (invisible-step merging, lockset protection, thread-private accesses; then sleep sets
-// on top, which cut transitions: each a step run and a state copied and hashed), and the
+// on top, which cut transitions: each a step run and a state copied and hashed; and ample sets in
+// sequentially consistent scenarios, which cut states), and the
 // Promela models of bench/promela/ checked by Debian's spin, all in the same run.
 //
 //   npm run bench:sim            (needs ../shared for the v7 series; spin is optional)
@@ -27,9 +28,9 @@ async function seriesOf(files) {
   return extractSeries({ patches, missing: [], duplicates: [], diagnostics: [] });
 }
 
-function run(scenario, reduce, maxMillis = 120_000, sleepSets = reduce) {
+function run(scenario, reduce, maxMillis = 120_000, sleepSets = reduce, ampleSets = reduce) {
   const start = performance.now();
-  const { verdict } = explore(scenario, { maxStates, reduce, sleepSets, maxMillis, now: () => performance.now() });
+  const { verdict } = explore(scenario, { maxStates, reduce, sleepSets, ampleSets, maxMillis, now: () => performance.now() });
   const seconds = (performance.now() - start) / 1000;
   return { states: verdict.coverage.states, transitions: verdict.coverage.transitions, status: verdict.status, violations: verdict.violations.length, seconds };
 }
@@ -46,15 +47,17 @@ if (!existsSync(shared)) {
   ];
   for (const [title, files] of inputs) {
     console.log(`\n${title}`);
-    row(['scenario', 'states/trans.', 'no sleep sets', 'no reduction', 'reduction', 'seconds', 'states/s', 'no sleep sets s']);
+    console.log('states/transitions explored with every reduction, without ample sets (used in sequentially consistent scenarios only), without sleep sets, and without any');
+    row(['scenario', 'all', 'no ample sets', 'no sleep sets', 'no reduction', 'reduction', 'seconds', 'states/s']);
     const scenarios = buildScenarios(await seriesOf(files), { pages: 2, secondDevice: true, relaxedStores: true });
     for (const scenario of scenarios) {
       const reduced = run(scenario, true);
-      const noSleep = run(scenario, true, 120_000, false);
+      const noAmple = run(scenario, true, 120_000, true, false);
+      const noSleep = run(scenario, true, 120_000, false, true);
       const plain = run(scenario, false);
       const factor = plain.status === 'complete' ? (plain.states / reduced.states).toFixed(1) + 'x' : `>${(plain.states / reduced.states).toFixed(1)}x`;
-      row([scenario.name, `${reduced.states}/${reduced.transitions}${mark(reduced)}`, `${noSleep.states}/${noSleep.transitions}${mark(noSleep)}`,
-        `${plain.states}/${plain.transitions}${mark(plain)}`, factor, reduced.seconds.toFixed(2), Math.round(reduced.states / reduced.seconds), noSleep.seconds.toFixed(2)]);
+      const cell = (r) => `${r.states}/${r.transitions}${mark(r)}`;
+      row([scenario.name, cell(reduced), cell(noAmple), cell(noSleep), cell(plain), factor, reduced.seconds.toFixed(2), Math.round(reduced.states / reduced.seconds)]);
     }
   }
 }
@@ -67,12 +70,17 @@ if (!existsSync(shared)) {
 const threadBudget = Number(process.env.KREVIEW_BENCH_THREAD_SECONDS ?? 60) * 1000;
 const v38 = join(root, 'fixtures/patches/sim-v38-kthread.patch');
 console.log(`\n3.8 balloon_compaction, every actor at once (${v38.slice(root.length + 1)}, budget ${threadBudget / 1000} s each)`);
-row(['scenario', 'states', 'status', 'violations', 'seconds', 'states/s']);
+row(['scenario', 'states', 'status', 'violations', 'seconds', 'states/s', 'no ample sets', 'seconds', 'no reduction', 'reduction']);
 const program = await seriesOf([v38]);
 for (const threads of [['inflate', 'deflate', 'compaction', 'unload'], ['inflate', 'deflate', 'compaction', 'compaction', 'unload']]) {
   const scenario = buildThreadScenario(program, { pages: 3, secondDevice: false, relaxedStores: false }, threads);
   const result = run(scenario, true, threadBudget);
-  row([`${threads.length} actors`, result.states, result.status, result.violations, result.seconds.toFixed(1), Math.round(result.states / result.seconds)]);
+  const noAmple = run(scenario, true, threadBudget, true, false);
+  // Plain enumeration only where the reduced search completes: a lower bound (+) when it stops too.
+  const plain = result.status === 'complete' ? run(scenario, false, threadBudget) : undefined;
+  const factor = plain ? `${plain.status === 'complete' ? '' : '>'}${(plain.states / result.states).toFixed(1)}x` : '-';
+  row([`${threads.length} actors`, result.states, result.status, result.violations, result.seconds.toFixed(1), Math.round(result.states / result.seconds),
+    `${noAmple.states}${mark(noAmple)}`, noAmple.seconds.toFixed(1), plain ? `${plain.states}${mark(plain)}` : '-', factor]);
 }
 
 console.log('\nspin on the same protocols (bench/promela)');

@@ -1,7 +1,7 @@
 import type { FunctionProgram, Op } from '../model/program.js';
 import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
-import { actorName, commit, committable, MAX_OPS_PER_STEP, mayRun, type Outcome, performDeferred, stepThread } from './machine.js';
+import { actorName, commit, committable, MAX_OPS_PER_STEP, mayRun, type Outcome, performDeferred, stepThread, waitsFor } from './machine.js';
 import { computeLiveness } from './liveness.js';
 import { commutesWithFutures } from './ample.js';
 import { conflicts, emptyFootprint, type Footprint, recordInto, stopRecording } from './footprint.js';
@@ -179,15 +179,6 @@ function sleepAfter(ran: Transition, sleeping: SleepSet, earlier: readonly Trans
     if (sibling.thread !== ran.thread && !conflicts(sibling.footprint, ran.footprint)) next.set(sibling.id, sibling.footprint);
   }
   return next;
-}
-
-/** Whether thread `j` waits, at a join, for thread `t` to finish: until then it can do nothing at all. */
-function waitsFor(state: SimState, ctx: WorldContext, j: number, t: number): boolean {
-  const offset = ctx.scenario.setup ? 1 : 0;
-  const actor = j === 0 && ctx.scenario.setup ? ctx.scenario.setup : ctx.scenario.actors[j - offset];
-  const thread = state.threads[j]!;
-  const next = actor?.script[thread.step];
-  return thread.frames.length === 0 && next?.do === 'join' && next.actors.some((a) => a + offset === t);
 }
 
 /**

@@ -4,7 +4,7 @@ import { BOUND_MACROS, ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/ker
 import { evaluate, locationOf, refine } from './evaluate.js';
 import type { Access } from './future-access.js';
 import { EVERYTHING, type Footprint, noteLock, noteRead, noteWrite, recordInto } from './footprint.js';
-import { futureLockName } from './future-access.js';
+import { FUTURE_UNLOAD, futureLockName } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
@@ -115,6 +115,24 @@ function touchesOwnObject(op: Op, state: SimState, thread: number, frame: Frame,
   return state.objects[objectIdOf(location)]?.owner === thread;
 }
 
+/** Whether thread `j` waits, at a join, for thread `t` to finish: until then it can do nothing at all. */
+export function waitsFor(state: SimState, ctx: WorldContext, j: number, t: number): boolean {
+  const offset = ctx.scenario.setup ? 1 : 0;
+  const actor = j === 0 && ctx.scenario.setup ? ctx.scenario.setup : ctx.scenario.actors[j - offset];
+  const thread = state.threads[j]!;
+  const next = actor?.script[thread.step];
+  return thread.frames.length === 0 && next?.do === 'join' && next.actors.some((a) => a + offset === t);
+}
+
+/**
+ * Whether the module may go away under this thread while it runs module code: another thread will
+ * unload it, and is not waiting for this one to finish first (as `kthread_stop()` waits). Only then
+ * is every operation of module code a point where the unload may come in between.
+ */
+function unloadMayInterleave(state: SimState, thread: number, ctx: WorldContext): boolean {
+  return ctx.concurrent[thread]!.some((j) => !waitsFor(state, ctx, j, thread) && ctx.future.of(state.threads[j]!, j).writes.has(FUTURE_UNLOAD));
+}
+
 function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonly string[], thread: number, state: SimState, frame: Frame): boolean {
   if (!ctx.reduce) return op.kind !== 'nop';
   // The setup runs alone: nothing can interleave with it.
@@ -124,7 +142,7 @@ function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonl
     const others = othersFuture(state, thread, ctx);
     if (!isProtected(op, held, thread, state, ctx, others) && !isPrivate(op, thread, state, ctx, others)) return true;
   }
-  return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop';
+  return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop' && unloadMayInterleave(state, thread, ctx);
 }
 
 export function actorName(ctx: WorldContext, thread: number): string {
@@ -164,6 +182,12 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext, f
     const w = work.pop()!;
     const t = w.state.threads[thread]!;
     if (t.frames.length === 0) {
+      // The module goes away in a step of its own: whatever else ran in this one (freeing the
+      // device, say) leaves a window before it in which other threads still run module code.
+      if (w.count > 0 && scriptOf(ctx, thread).script[t.step]?.do === 'unload') {
+        finish(w);
+        continue;
+      }
       const started = startNextStep(w, thread, ctx);
       if (started === 'waits') {
         if (w.count > 0) finish(w);
