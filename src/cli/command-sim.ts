@@ -16,6 +16,8 @@ import { stableJson } from './stable-json.js';
 interface SimFlags extends SimulationFlags {
   json?: boolean;
   threads?: ThreadRole[];
+  /** False with `--no-store-reordering`. */
+  storeReordering: boolean;
 }
 
 function parseThreads(value: string): ThreadRole[] {
@@ -89,7 +91,9 @@ async function runSim(inputs: string[], flags: SimFlags, io: Io): Promise<number
   const options = await reviewOptionsOf(flags, config, series, io);
   const program = extractSeries(series, options.tree);
   for (const diagnostic of program.diagnostics) io.stderr(`${describeDiagnostic(diagnostic)}\n`);
-  const verdicts = await simulateSeries(program, flags.threads ? { ...options, threads: flags.threads } : options);
+  const verdicts = await simulateSeries(program, {
+    ...options, ...(flags.threads ? { threads: flags.threads } : {}), ...(flags.storeReordering ? {} : { sequentiallyConsistent: true }),
+  });
   io.stdout(flags.json ? stableJson(verdicts) : formatVerdicts(verdicts));
   return EXIT_CLEAN;
 }
@@ -100,7 +104,8 @@ export function registerSim(program: Command, io: Io, exit: (status: number) => 
     .description('run the simulator and print each scenario\'s verdict and interleavings')
     .argument('<inputs...>', 'patch files, mboxes, saved mails, directories of them, or - for stdin')
     .option('--json', 'print the verdicts as JSON')
-    .option('--threads <roles>', `run just these threads at once, e.g. inflate,deflate,compaction,unload (of: ${THREAD_ROLES.join(', ')})`, parseThreads);
+    .option('--threads <roles>', `run just these threads at once, e.g. inflate,deflate,compaction,unload (of: ${THREAD_ROLES.join(', ')})`, parseThreads)
+    .option('--no-store-reordering', 'interleavings only: every CPU sees stores in program order, as in spin\'s models');
   addSimulationOptions(command, 'on-request').action(async (inputs: string[], flags: SimFlags) => {
     exit(await runSim(inputs, flags, io));
   });

@@ -33,6 +33,8 @@ export interface ReviewOptions {
   threads?: readonly ThreadRole[];
   /** How scenarios are explored; {@link runInSequence} when absent. */
   runScenarios?: ScenarioRunner;
+  /** Stores become visible in program order (interleavings only, as spin's models have it): `kreview sim --no-store-reordering`. */
+  sequentiallyConsistent?: boolean;
 }
 
 export interface SeriesReview {
@@ -46,13 +48,13 @@ export function simulateSeries(program: SeriesProgram, options: ReviewOptions): 
   const exploreOptions = { maxStates: options.maxStates, ...(options.maxMillis !== undefined ? { maxMillis: options.maxMillis } : {}), ...(options.now ? { now: options.now } : {}) };
   const run = options.runScenarios ?? runInSequence;
   if (options.threads) {
-    const scenario = buildThreadScenario(program, { pages: options.pages, secondDevice: false, relaxedStores: true }, options.threads);
+    const scenario = buildThreadScenario(program, { pages: options.pages, secondDevice: false, relaxedStores: !options.sequentiallyConsistent }, options.threads);
     if ('missing' in scenario) {
       throw new UsageError(`--threads: no function of the series plays ${scenario.missing} (kreview finds roles by how the driver registers and uses its functions)`);
     }
     return run([scenario], exploreOptions);
   }
-  const scenarios = buildScenarios(program, { pages: options.pages, secondDevice: options.secondDevice, relaxedStores: true });
+  const scenarios = buildScenarios(program, { pages: options.pages, secondDevice: options.secondDevice, relaxedStores: !options.sequentiallyConsistent });
   const functions = scenarios[0]?.functions ?? new Map(program.patches.flatMap((p) => p.files.flatMap((f) => f.functions.map((fn) => [fn.name, fn] as const))));
   const all = [...scenarios, ...buildSoloScenarios(program, functions)];
   return run(all, exploreOptions);

@@ -124,6 +124,18 @@ describe('kreview sim', () => {
     expect(without[0]!.violations.map((v) => v.message)).toContain('tb_fill runs after the module was unloaded: its code is gone');
   });
 
+  it('--no-store-reordering explores interleavings only: the same races, none that needs a reordering, fewer states', async () => {
+    type Verdicts = { status: string; coverage: { states: number }; violations: { kind: string; function: string; reordered: boolean }[] }[];
+    const args = ['sim', 'fixtures/patches/sim-v38-driver.patch', '--threads', 'deflate,compaction', '--pages', '3', '--json'];
+    const [relaxed] = JSON.parse((await run(args)).stdout) as Verdicts;
+    const [ordered] = JSON.parse((await run([...args, '--no-store-reordering'])).stdout) as Verdicts;
+    expect([relaxed!.status, ordered!.status]).toEqual(['complete', 'complete']);
+    expect(relaxed!.violations.some((v) => v.reordered)).toBe(true);
+    expect(ordered!.violations.map((v) => [v.kind, v.function, v.reordered])).toEqual(
+      relaxed!.violations.filter((v) => !v.reordered).map((v) => [v.kind, v.function, false]));
+    expect(ordered!.coverage.states).toBeLessThan(relaxed!.coverage.states);
+  });
+
   it('--threads: an unknown role, or one the series has no function for, is a usage error', async () => {
     expect(await run(['sim', DEMO, '--threads', 'deflate,gc'])).toEqual({
       status: 2, stdout: '',
