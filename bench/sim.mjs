@@ -17,6 +17,7 @@ import { extractSeries } from '../dist/extract/extract-patch.js';
 import { buildScenarios, buildThreadScenario } from '../dist/sim/build-scenarios.js';
 import { explore } from '../dist/sim/explore.js';
 import { runSpin, SCENARIOS } from './spin.mjs';
+import { measure } from './measure.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = resolve(root, '..', 'shared');
@@ -72,9 +73,12 @@ const v38 = join(root, 'fixtures/patches/sim-v38-kthread.patch');
 console.log(`\n3.8 balloon_compaction, every actor at once (${v38.slice(root.length + 1)}, budget ${threadBudget / 1000} s each)`);
 row(['scenario', 'states', 'status', 'violations', 'seconds', 'states/s', 'no ample sets', 'seconds', 'no reduction', 'reduction']);
 const program = await seriesOf([v38]);
+/** Whether the search completed, by number of actors: the end-to-end runs below are the same searches. */
+const completed = new Map();
 for (const threads of [['inflate', 'deflate', 'compaction', 'unload'], ['inflate', 'deflate', 'compaction', 'compaction', 'unload']]) {
   const scenario = buildThreadScenario(program, { pages: 3, secondDevice: false, relaxedStores: false }, threads);
   const result = run(scenario, true, threadBudget);
+  completed.set(threads.length, result.status === 'complete');
   const noAmple = run(scenario, true, threadBudget, true, false);
   // Plain enumeration only where the reduced search completes: a lower bound (+) when it stops too.
   const plain = result.status === 'complete' ? run(scenario, false, threadBudget) : undefined;
@@ -84,8 +88,24 @@ for (const threads of [['inflate', 'deflate', 'compaction', 'unload'], ['inflate
 }
 
 console.log('\nspin on the same protocols (bench/promela)');
+const spinSeconds = new Map();
 for (const scenario of SCENARIOS) {
   const result = runSpin(scenario.path, scenario.options);
   if (!result) break;
+  spinSeconds.set(scenario.actors, result.compileSeconds + result.runSeconds);
   row([scenario.title, result.states, `compile ${result.compileSeconds.toFixed(1)} s`, `run ${result.runSeconds.toFixed(2)} s`, `${result.errors} errors`]);
+}
+
+// End to end, as a user runs each: the built CLI from process start (parse, extract, explore, print)
+// against spin's generate + compile + run.
+console.log(`\nend to end: kreview sim --threads ... --no-store-reordering --pages 3 (time budget ${threadBudget / 1000} s) against spin`);
+row(['actors', 'kreview', 'spin', 'kreview faster by']);
+for (const threads of ['inflate,deflate,compaction,unload', 'inflate,deflate,compaction,compaction,unload']) {
+  const actors = threads.split(',').length;
+  const cli = measure([join(root, 'bin/kreview.js'), 'sim', v38, '--threads', threads, '--no-store-reordering', '--pages', '3',
+    '--max-states', '5000000', '--time-budget', String(threadBudget / 1000), '--json']);
+  const spin = spinSeconds.get(actors);
+  const finished = completed.get(actors) === true;
+  row([actors, `${cli.wall.toFixed(1)} s${finished ? '' : ' (incomplete)'}`, spin ? `${spin.toFixed(1)} s` : '-',
+    spin && finished ? `${(spin / cli.wall).toFixed(1)}x` : '-']);
 }
