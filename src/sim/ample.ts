@@ -14,6 +14,71 @@ import { FREES_OBJECTS } from './locksets.js';
  * scenarios: a store buffer makes every load depend on the order of other CPUs' commits.
  */
 
+/**
+ * What a concrete key asks of another thread's future, as a short code: `r:` or `w:` and the
+ * abstract location for memory (`g` a global, `o` an object's field, `p` a page frame's state),
+ * `*` a whole object written, `L` lists, `F` an object read as live, `G` an object freed, `J` a
+ * thread finishing, `A` the allocator, `m`/`M` the module run/unloaded, `!` anything, and `-` nothing.
+ */
+type Check = string;
+
+function memoryCheck(key: string, write: boolean): Check {
+  const dot = key.indexOf('.');
+  const object = dot < 0 ? key : key.slice(0, dot);
+  const field = dot < 0 ? '*' : key.slice(dot + 1);
+  if (field === '*') return write ? '*' : 'r:o:*';
+  const rw = write ? 'w' : 'r';
+  if (object === '0') return `${rw}:g:${field}`;
+  return `${rw}:${field === '_state' ? 'p' : 'o'}:->${field}`;
+}
+
+function checkOf(key: string, write: boolean): Check {
+  if (key === EVERYTHING) return '!';
+  const c = key.charCodeAt(0);
+  if (c >= 48 && c <= 57) return memoryCheck(key, write);
+  switch (key.slice(0, 2)) {
+    case 'L:':
+    case 'H:':
+    case 'D:':
+    case 'P:':
+      return 'L';
+    case 'O:':
+      // Reading that an object is live: only a free changes that (an allocation takes a freed slot).
+      return write ? 'G' : 'F';
+    case 'S:':
+      // Waiting for a thread is only enabled once it is done: nothing it does can change that.
+      return write ? 'J' : '-';
+    case 'K:':
+      // Compared by name: see lockMeets.
+      return '-';
+    case 'W:':
+      // Who owns an object: another thread can neither reach an object this one owns nor claim one it shares.
+      return '-';
+    case 'T:':
+      return write ? '!' : '-';
+    case 'B:':
+      // Another CPU's store buffer: always empty when stores are not buffered.
+      return write ? '!' : '-';
+    default:
+      break;
+  }
+  if (key === 'A') return 'A';
+  if (key === 'M') return write ? 'M' : 'm';
+  // A reordering observed: none in a sequentially consistent scenario, where nothing writes it.
+  if (key === 'R') return write ? '!' : '-';
+  return '!';
+}
+
+const readChecks = new Map<string, Check>();
+const writeChecks = new Map<string, Check>();
+
+function memoCheck(key: string, write: boolean): Check {
+  const memo = write ? writeChecks : readChecks;
+  let check = memo.get(key);
+  if (check === undefined) memo.set(key, (check = checkOf(key, write)));
+  return check;
+}
+
 function has(access: Access, key: string): boolean {
   return access.reads.has(key) || access.writes.has(key);
 }
@@ -24,57 +89,41 @@ function touchesObjects(access: Access): boolean {
   return false;
 }
 
-/** Whether an access to memory location `key` (`0.vb_ptr`, `5.mapping`, `5.*`) may not commute with `other`. */
-function memoryMeets(key: string, write: boolean, other: Access): boolean {
-  const dot = key.indexOf('.');
-  const object = dot < 0 ? key : key.slice(0, dot);
-  const field = dot < 0 ? '*' : key.slice(dot + 1);
-  if (field === '*') return touchesObjects(other) || has(other, '*');
-  const abstract = object === '0' ? field : `->${field}`;
-  const written = other.writes.has(abstract) || other.writes.has('*');
-  if (write ? written || other.reads.has(abstract) || other.reads.has('*') : written) return true;
-  if (object === '0') return false;
-  // An object another thread may free, or a page frame the allocator may hand out or take back.
-  return other.writes.has(FREES_OBJECTS) || (field === '_state' && other.writes.has(FUTURE_ALLOC));
-}
-
-/** Whether one concrete key of a transition may not commute with a thread that may still do `other`. */
-function keyMeets(key: string, write: boolean, other: Access): boolean {
-  if (key === EVERYTHING) return true;
-  const c = key.charCodeAt(0);
-  if (c >= 48 && c <= 57) return memoryMeets(key, write, other);
-  switch (key.slice(0, 2)) {
-    case 'L:':
-    case 'H:':
-    case 'D:':
-    case 'P:':
+/** Whether a transition with this check may not commute with a thread that may still do `other`. */
+function meets(check: Check, other: Access): boolean {
+  switch (check[0]) {
+    case '-':
+      return false;
+    case '!':
+      return true;
+    case '*':
+      return touchesObjects(other) || has(other, '*');
+    case 'L':
       return has(other, 'list');
-    case 'O:':
-      // Reading that an object is live: only a free changes that (an allocation takes a freed slot).
-      return write ? touchesObjects(other) : other.writes.has(FREES_OBJECTS);
-    case 'S:':
-      // Waiting for a thread is only enabled once it is done: nothing it does can change that.
-      return write && other.reads.has(FUTURE_JOIN);
-    case 'K:':
-      // Compared by name, below.
-      return false;
-    case 'W:':
-      // Who owns an object: another thread can neither reach an object this one owns nor claim one it shares.
-      return false;
-    case 'T:':
-      return write;
-    case 'B:':
-      // Another CPU's store buffer: always empty when stores are not buffered.
-      return write;
+    case 'F':
+      return other.writes.has(FREES_OBJECTS);
+    case 'G':
+      return touchesObjects(other);
+    case 'J':
+      return other.reads.has(FUTURE_JOIN);
+    case 'A':
+      return other.writes.has(FUTURE_ALLOC) || other.writes.has(FREES_OBJECTS);
+    case 'm':
+      return other.writes.has(FUTURE_UNLOAD);
+    case 'M':
+      return true;
     default:
       break;
   }
-  if (key === 'A') return other.writes.has(FUTURE_ALLOC) || other.writes.has(FREES_OBJECTS);
-  // The module: running module code meets an unload to come; unloading meets anything still running.
-  if (key === 'M') return write || other.writes.has(FUTURE_UNLOAD);
-  // A reordering observed: none in a sequentially consistent scenario, where nothing writes it.
-  if (key === 'R') return write;
-  return true;
+  const write = check[0] === 'w';
+  const kind = check[2];
+  const abstract = check.slice(4);
+  if (abstract === '->*') return touchesObjects(other) || has(other, '*');
+  const written = other.writes.has(abstract) || other.writes.has('*');
+  if (write ? written || other.reads.has(abstract) || other.reads.has('*') : written) return true;
+  if (kind === 'g') return false;
+  // An object another thread may free, or a page frame the allocator may hand out or take back.
+  return other.writes.has(FREES_OBJECTS) || (kind === 'p' && other.writes.has(FUTURE_ALLOC));
 }
 
 function lockMeets(name: string, other: Access): boolean {
@@ -86,12 +135,19 @@ function lockMeets(name: string, other: Access): boolean {
 
 /** Whether transitions with these footprints commute with everything the other threads may still do. */
 export function commutesWithFutures(footprints: readonly Footprint[], others: readonly Access[]): boolean {
+  if (others.length === 0) return true;
+  const needs = new Set<Check>();
+  const locks = new Set<string>();
   for (const footprint of footprints) {
-    for (const other of others) {
-      for (const key of footprint.writes) if (keyMeets(key, true, other)) return false;
-      for (const key of footprint.reads) if (keyMeets(key, false, other)) return false;
-      for (const name of footprint.locks) if (lockMeets(name, other)) return false;
-    }
+    for (const key of footprint.writes) needs.add(memoCheck(key, true));
+    for (const key of footprint.reads) needs.add(memoCheck(key, false));
+    for (const name of footprint.locks) locks.add(name);
+  }
+  needs.delete('-');
+  if (needs.has('!')) return false;
+  for (const other of others) {
+    for (const check of needs) if (meets(check, other)) return false;
+    for (const name of locks) if (lockMeets(name, other)) return false;
   }
   return true;
 }

@@ -192,14 +192,15 @@ function ampleTransitions(
   state: SimState, ctx: WorldContext, skip: (id: string) => boolean, sleep: SleepSet, seen: (s: SimState) => boolean,
 ): Transition[] {
   const ran: Transition[][] = [];
+  const asleep: Footprint[][] = state.threads.map(() => []);
+  for (const [id, footprint] of sleep) asleep[threadOfTransition(id)]?.push(footprint);
+  const running = state.threads.flatMap((thread, j) => (thread.status === 'done' ? [] : [j]));
   for (let t = 0; t < state.threads.length; t += 1) {
     const own = threadTransitions(state, t, ctx, skip);
     ran.push(own);
-    const asleep = [...sleep].filter(([id]) => threadOfTransition(id) === t).map(([, footprint]) => footprint);
-    if (own.length + asleep.length === 0) continue;
-    const others = state.threads.flatMap((other, j) =>
-      (j === t || other.status === 'done' || waitsFor(state, ctx, j, t) ? [] : [ctx.future.of(other, j)]));
-    if (!commutesWithFutures([...own.map((x) => x.footprint), ...asleep], others)) continue;
+    if (own.length + asleep[t]!.length === 0) continue;
+    const others = running.flatMap((j) => (j === t || waitsFor(state, ctx, j, t) ? [] : [ctx.future.of(state.threads[j]!, j)]));
+    if (!commutesWithFutures([...own.map((x) => x.footprint), ...asleep[t]!], others)) continue;
     if (own.some((x) => x.outcomes.some((o) => !o.violation && !o.pruned && seen(o.state)))) continue;
     return own;
   }
