@@ -119,45 +119,43 @@ function transitionsOf(state: SimState, ctx: WorldContext, skip: (id: string) =>
 function threadTransitions(state: SimState, t: number, ctx: WorldContext, skip: (id: string) => boolean): Transition[] {
   const out: Transition[] = [];
   const thread = state.threads[t]!;
-  {
-    const stepId = `s${t}:`;
-    if (!skip(stepId)) {
-      const footprint = emptyFootprint();
-      const outcomes = stepThread(state, t, ctx, footprint);
-      if (outcomes.length > 0) out.push({ id: stepId, thread: t, outcomes, footprint });
+  const stepId = `s${t}:`;
+  if (!skip(stepId)) {
+    const footprint = emptyFootprint();
+    const outcomes = stepThread(state, t, ctx, footprint);
+    if (outcomes.length > 0) out.push({ id: stepId, thread: t, outcomes, footprint });
+  }
+  for (const index of committable(state, t)) {
+    const entry = thread.buffer[index]!;
+    const id = `c${t}:${entry.loc}`;
+    if (skip(id)) continue;
+    const footprint = emptyFootprint();
+    const next = cloneState(state, t);
+    recordInto(next, footprint);
+    const step: TraceStep = {
+      thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: opOf(ctx, entry.op)?.text ?? '(store)',
+      anchor: anchorOfOp(ctx, entry.op), commit: true, note: 'becomes visible to the other CPUs',
+      location: entry.loc === LIST_LOCATION ? locationName(next, decodeListChange(entry.value).entry) : locationName(next, entry.loc), access: 'write',
+    };
+    let outcome: Outcome;
+    try {
+      commit(next, t, index);
+      outcome = { state: next, steps: [step] };
+    } catch (error) {
+      if (!(error instanceof ViolationError)) throw error;
+      outcome = { state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } };
     }
-    for (const index of committable(state, t)) {
-      const entry = thread.buffer[index]!;
-      const id = `c${t}:${entry.loc}`;
-      if (skip(id)) continue;
-      const footprint = emptyFootprint();
-      const next = cloneState(state, t);
-      recordInto(next, footprint);
-      const step: TraceStep = {
-        thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: opOf(ctx, entry.op)?.text ?? '(store)',
-        anchor: anchorOfOp(ctx, entry.op), commit: true, note: 'becomes visible to the other CPUs',
-        location: entry.loc === LIST_LOCATION ? locationName(next, decodeListChange(entry.value).entry) : locationName(next, entry.loc), access: 'write',
-      };
-      let outcome: Outcome;
-      try {
-        commit(next, t, index);
-        outcome = { state: next, steps: [step] };
-      } catch (error) {
-        if (!(error instanceof ViolationError)) throw error;
-        outcome = { state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } };
-      }
-      out.push({ id, thread: t, outcomes: [outcome], footprint });
-    }
-    for (const d of thread.deferred) {
-      const id = `d${t}:${d.reg}`;
-      if (skip(id)) continue;
-      const footprint = emptyFootprint();
-      const next = cloneState(state, t);
-      recordInto(next, footprint);
-      performDeferred(next, t, d.reg);
-      const outcome = { state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] };
-      out.push({ id, thread: t, outcomes: [outcome], footprint });
-    }
+    out.push({ id, thread: t, outcomes: [outcome], footprint });
+  }
+  for (const d of thread.deferred) {
+    const id = `d${t}:${d.reg}`;
+    if (skip(id)) continue;
+    const footprint = emptyFootprint();
+    const next = cloneState(state, t);
+    recordInto(next, footprint);
+    performDeferred(next, t, d.reg);
+    const outcome = { state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] };
+    out.push({ id, thread: t, outcomes: [outcome], footprint });
   }
   for (const transition of out) {
     for (const outcome of transition.outcomes) {
