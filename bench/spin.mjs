@@ -6,7 +6,7 @@
 //   node bench/spin.mjs --variants   also the fix/barrier variants of each model
 //   node bench/spin.mjs --json       the results as JSON instead of a table
 //
-// bench/run.mjs imports runSpin() and SCENARIOS.  Each run works in a fresh directory
+// bench/sim.mjs imports runSpin() and SCENARIOS.  Each run works in a fresh directory
 // under os.tmpdir(): spin -a writes pan.c there, gcc builds pan there, pan runs there,
 // and the directory is removed afterwards.  Nothing is written into the repository.
 
