@@ -8,7 +8,7 @@ import { FUTURE_UNLOAD, futureLockName } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
-  cloneState, type DeferredLoad, type Frame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, NONZERO, placeObject,
+  cloneState, type DeferredLoad, type Frame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, mutableRecord, NONZERO, placeObject,
 } from './state.js';
 import {
   applyListChange, changeLists, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
@@ -295,7 +295,7 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 
   if (finished?.do === 'call' && finished.exclusive !== undefined && w.state.locks[exclusiveKey(finished.exclusive)] === thread) {
     noteWrite(w.state, `K:${exclusiveKey(finished.exclusive)}`);
     noteLock(w.state, `exclusive:${finished.exclusive}`);
-    delete w.state.locks[exclusiveKey(finished.exclusive)];
+    delete mutableRecord(w.state, 'locks')[exclusiveKey(finished.exclusive)];
   }
   const step = actor.script[t.step];
   if (!step) {
@@ -316,7 +316,7 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 
     noteLock(w.state, `exclusive:${step.exclusive}`);
     const holder = w.state.locks[key];
     if (holder !== undefined && holder !== thread) return 'waits';
-    w.state.locks[key] = thread;
+    mutableRecord(w.state, 'locks')[key] = thread;
   }
   t.step += 1;
   if (step.do === 'unload') {
@@ -742,8 +742,8 @@ function executeLock(
   noteLock(state, futureLockName(op));
   if (op.action === 'acquire') {
     if (holder === thread) fault('deadlock', `${op.api} of ${lockLabel}, which this thread already holds: it waits for itself`);
-    state.locks[key] = thread;
-    state.lockKinds[key] = op.lockClass;
+    mutableRecord(state, 'locks')[key] = thread;
+    mutableRecord(state, 'lockKinds')[key] = op.lockClass;
     frame.taken.push(key);
     t.held.push(staticName);
     return single({ location: lockLabel });
@@ -751,8 +751,8 @@ function executeLock(
   if (op.action === 'try') {
     const free = holder === undefined;
     if (free) {
-      state.locks[key] = thread;
-      state.lockKinds[key] = op.lockClass;
+      mutableRecord(state, 'locks')[key] = thread;
+      mutableRecord(state, 'lockKinds')[key] = op.lockClass;
       frame.taken.push(key);
       t.held.push(staticName);
     }
@@ -768,7 +768,7 @@ function executeLock(
   if (holder !== thread) {
     fault('bad-unlock', holder === undefined ? `${op.api} of ${lockLabel}, which is not locked` : `${op.api} of ${lockLabel}, held by another thread`);
   }
-  delete state.locks[key];
+  delete mutableRecord(state, 'locks')[key];
   const heldAt = t.held.lastIndexOf(staticName);
   if (heldAt >= 0) t.held.splice(heldAt, 1);
   const index = frame.taken.lastIndexOf(key);
@@ -812,9 +812,9 @@ function executeList(
         noteWrite(state, `H:${head}`);
         noteWrite(state, `D:${head}`);
         for (const entry of state.lists[head] ?? []) noteWrite(state, `L:${entry}`);
-        state.lists[head] = [];
+        mutableRecord(state, 'lists')[head] = [];
         const device = scriptOf(ctx, thread).device;
-        if (device >= 0 && /probe/.test(scriptOf(ctx, thread).name)) state.deviceLists[head] = device;
+        if (device >= 0 && /probe/.test(scriptOf(ctx, thread).name)) mutableRecord(state, 'deviceLists')[head] = device;
       }
       return single({ location: head ? locationName(state, head) : undefined, access: 'write' });
     case 'empty':
@@ -867,7 +867,7 @@ function checkOwner(state: SimState, entry: string, head: string): void {
   noteWrite(state, `P:${page}`);
   const owner = state.pageOwner[page];
   if (owner === undefined) {
-    state.pageOwner[page] = device;
+    mutableRecord(state, 'pageOwner')[page] = device;
     return;
   }
   if (owner !== device) {
@@ -951,7 +951,7 @@ function dropPageRef(state: SimState, page: number, thread?: number): void {
   const mapping = committedValue(state, `${page}.mapping`);
   if (mapping !== NULL && mapping !== UNKNOWN) fault('stale-mapping', `${locationName(state, String(page))} is freed with page->mapping still set`);
   object.fields = { _state: 'free', _count: '0', mapping: NULL };
-  delete state.pageOwner[String(page)];
+  delete mutableRecord(state, 'pageOwner')[String(page)];
 }
 
 function executePageRef(

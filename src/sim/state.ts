@@ -160,7 +160,14 @@ function cloneThread(t: ThreadState): ThreadState {
 interface Ownership {
   thread: number;
   objects: Set<number>;
+  records: Set<SharedRecord>;
 }
+
+/** The parts of a state that map names to values and change in place: shared until written, like heap objects. */
+export type SharedRecord = 'lists' | 'locks' | 'lockKinds' | 'deviceLists' | 'pageOwner';
+
+/** The records a state's identity includes: not `lockKinds`, which only says what class a lock already held is. */
+const KEYED_RECORDS: readonly SharedRecord[] = ['lists', 'locks', 'deviceLists', 'pageOwner'];
 
 const ownership = new WeakMap<SimState, Ownership>();
 
@@ -173,22 +180,35 @@ export function cloneState(s: SimState, thread: number): SimState {
   const copy: SimState = {
     threads: s.threads.map((t, i) => (i === thread ? cloneThread(t) : t)),
     objects: s.objects.slice(),
-    // Shallow: a list change replaces a head's array, never changes it.
-    lists: { ...s.lists },
-    locks: { ...s.locks },
-    lockKinds: { ...s.lockKinds },
+    lists: s.lists,
+    locks: s.locks,
+    lockKinds: s.lockKinds,
     module: s.module,
-    deviceLists: { ...s.deviceLists },
-    pageOwner: { ...s.pageOwner },
+    deviceLists: s.deviceLists,
+    pageOwner: s.pageOwner,
   };
   if (s.reordering) copy.reordering = s.reordering;
   const source = ownership.get(s);
   if (source) {
     source.objects.clear();
+    source.records.clear();
     if (source.thread !== thread) source.thread = -1;
   }
-  ownership.set(copy, { thread, objects: new Set() });
+  ownership.set(copy, { thread, objects: new Set(), records: new Set() });
   inheritRecorder(s, copy);
+  return copy;
+}
+
+/**
+ * Record `field` of `s`, copied first if `s` shares it with another state. Shallow: a list change
+ * replaces a head's array, never changes it.
+ */
+export function mutableRecord<K extends SharedRecord>(s: SimState, field: K): SimState[K] {
+  const owned = ownership.get(s);
+  if (!owned || owned.records.has(field)) return s[field];
+  const copy = { ...s[field] };
+  s[field] = copy;
+  owned.records.add(field);
   return copy;
 }
 
@@ -212,6 +232,7 @@ export function placeObject(s: SimState, object: HeapObject, slot?: number): num
 }
 
 const objectKeys = new WeakMap<HeapObject, string>();
+const recordKeys = new WeakMap<object, string>();
 const threadKeys = new WeakMap<ThreadState, string>();
 const frameKeys = new WeakMap<Frame, string>();
 
@@ -256,7 +277,17 @@ export function stateKey(s: SimState): string {
     if (key === undefined) objectKeys.set(o, (key = objectKey(o)));
     parts.push(key);
   });
-  parts.push(JSON.stringify([s.lists, s.locks, s.module, s.deviceLists, s.pageOwner, s.reordering ?? 0]));
+  for (const field of KEYED_RECORDS) {
+    const record = s[field];
+    if (owned?.records.has(field)) {
+      parts.push(JSON.stringify(record));
+      continue;
+    }
+    let key = recordKeys.get(record);
+    if (key === undefined) recordKeys.set(record, (key = JSON.stringify(record)));
+    parts.push(key);
+  }
+  parts.push(JSON.stringify([s.module, s.reordering ?? 0]));
   return parts.join('\n');
 }
 

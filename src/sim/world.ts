@@ -4,7 +4,7 @@ import type { Liveness } from './liveness.js';
 import type { Protection } from './locksets.js';
 import type { Scenario } from './scenario.js';
 import { noteRead, noteWrite } from './footprint.js';
-import { type HeapObject, mutableObject, NULL, type SimState, UNKNOWN, type Value } from './state.js';
+import { type HeapObject, mutableObject, mutableRecord, NULL, type SimState, UNKNOWN, type Value } from './state.js';
 
 /**
  * The simulated world's memory: objects, page frames, lists, and how values are read and written,
@@ -177,7 +177,7 @@ export function applyListChange(state: SimState, lists: Record<string, string[]>
 /** Applies a list change to memory. */
 export function changeLists(state: SimState, change: ListChange): void {
   const before = change.op === 'del' ? listOf(state.lists, change.entry) : undefined;
-  applyListChange(state, state.lists, change);
+  applyListChange(state, mutableRecord(state, 'lists'), change);
   noteWrite(state, `L:${change.entry}`);
   const head = change.op === 'add' ? change.head : before;
   if (head !== undefined) noteWrite(state, `H:${head}`);
