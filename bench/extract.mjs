@@ -21,10 +21,10 @@
 // including Node start-up, and a cost that grows linearly with input size: the per-patch cost of the
 // mboxes (after start-up) should stay flat from 100 to 1,000 patches.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bench, BIN, fmt, generateMbox, mib, option, requireBuild, ROOT, SEED, USE_GNU_TIME } from './measure.mjs';
+import { bench, benchSeed, BIN, fmt, generateMbox, mib, option, requireBuild, ROOT, SEED, USE_GNU_TIME } from './measure.mjs';
 
 const TEMPLATE = path.join(ROOT, 'fixtures/patches/demo-balloon-race.patch');
 const SEED_TARGET_S = 0.3;
@@ -38,13 +38,7 @@ console.log('');
 const baseline = bench([]);
 console.log(`node -e 0 (bare start-up)        wall ${fmt(baseline.wall)}  cpu ${fmt(baseline.cpu)}  peak RSS ${mib(baseline.rss)}`);
 
-if (existsSync(SEED)) {
-  const seed = bench([BIN, 'extract', SEED, '--json']);
-  const verdict = seed.wall <= SEED_TARGET_S ? 'within' : 'OVER';
-  console.log(`seed review (1 patch, 2 files)   wall ${fmt(seed.wall)}  cpu ${fmt(seed.cpu)}  peak RSS ${mib(seed.rss)}  [${verdict} the ${SEED_TARGET_S} s target; runs ${seed.walls.map((w) => w.toFixed(3)).join(', ')}]`);
-} else {
-  console.log(`seed review: skipped (${path.relative(ROOT, SEED)} not found; the shared data sits beside the repository)`);
-}
+benchSeed('seed review (1 patch, 2 files)   ', [BIN, 'extract', SEED, '--json'], SEED_TARGET_S);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kreview-bench-extract-'));
 try {

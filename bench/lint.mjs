@@ -17,10 +17,10 @@
 //
 // Target (issue "kreview lint and kreview reply"): the seed in under 0.5 s wall including start-up.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bench, BIN, fmt, generateMbox, mib, option, requireBuild, ROOT, SEED, USE_GNU_TIME } from './measure.mjs';
+import { bench, benchSeed, BIN, fmt, generateMbox, mib, option, requireBuild, ROOT, SEED, USE_GNU_TIME } from './measure.mjs';
 
 const FILE_LEVEL = path.join(ROOT, 'fixtures/patches/rule-nonstatic-global-bad.patch');
 const SIMULATED = path.join(ROOT, 'fixtures/patches/sim-lock-leak.patch');
@@ -37,13 +37,7 @@ console.log('');
 const baseline = bench([]);
 console.log(`node -e 0 (bare start-up)              wall ${fmt(baseline.wall)}  peak RSS ${mib(baseline.rss)}`);
 
-if (existsSync(SEED)) {
-  const seed = bench([BIN, 'lint', SEED], FINDINGS);
-  const verdict = seed.wall <= SEED_TARGET_S ? 'within' : 'OVER';
-  console.log(`seed review (4 race scenarios)         wall ${fmt(seed.wall)}  cpu ${fmt(seed.cpu)}  peak RSS ${mib(seed.rss)}  [${verdict} the ${SEED_TARGET_S} s target; runs ${runs(seed)}]`);
-} else {
-  console.log(`seed review: skipped (${path.relative(ROOT, SEED)} not found; the shared data sits beside the repository)`);
-}
+benchSeed('seed review (4 race scenarios)         ', [BIN, 'lint', SEED], SEED_TARGET_S, FINDINGS);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kreview-bench-lint-'));
 try {

@@ -99,3 +99,18 @@ export function requireBuild(script) {
     process.exit(2);
   }
 }
+
+/**
+ * The seed review's row: `node argv` timed against a target in seconds, or why it was skipped.
+ * `label` is padded by the caller to line up with its other rows.
+ */
+export function benchSeed(label, argv, targetSeconds, ok = [0]) {
+  if (!existsSync(SEED)) {
+    console.log(`seed review: skipped (${path.relative(ROOT, SEED)} not found; the shared data sits beside the repository)`);
+    return;
+  }
+  const seed = bench(argv, ok);
+  const verdict = seed.wall <= targetSeconds ? 'within' : 'OVER';
+  const runs = seed.walls.map((w) => w.toFixed(2)).join(', ');
+  console.log(`${label}wall ${fmt(seed.wall)}  cpu ${fmt(seed.cpu)}  peak RSS ${mib(seed.rss)}  [${verdict} the ${targetSeconds} s target; runs ${runs}]`);
+}

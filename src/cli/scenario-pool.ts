@@ -64,7 +64,8 @@ export function scenarioPool(jobs = defaultJobs(), worker = new URL('./scenario-
 
   // A worker that dies leaves what it claimed unexplored: the run explores that here.
   const lose = (worker: Worker): void => {
-    workers.splice(workers.indexOf(worker) >>> 0, 1);
+    const at = workers.indexOf(worker);
+    if (at >= 0) workers.splice(at, 1);
     for (const run of runs.values()) settle(run, worker);
   };
 

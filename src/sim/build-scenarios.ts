@@ -151,11 +151,13 @@ function globalsOf(objects: ObjectDecl[]): GlobalInit[] {
   return [...seen.values()];
 }
 
+type CallStep = Extract<ScriptStep, { do: 'call' }>;
+
 /** What every scenario of a series is made of: its programs, globals, roles and actors. */
 interface Parts {
   roles: Roles;
   base: (name: string, description: string, setup: ScriptStep[], actors: Actor[], devices?: number, relaxed?: boolean) => Scenario;
-  call: (fn: FunctionProgram, device: number, count: number) => ScriptStep;
+  call: (fn: FunctionProgram, device: number, count: number) => CallStep;
   compaction: Actor;
 }
 
@@ -264,7 +266,7 @@ export function buildThreadScenario(series: SeriesProgram, options: ScenarioOpti
     if (!fn) return { missing: role };
     const device = role === 'second-probe' ? 1 : 0;
     const step = call(fn, device, 1);
-    const script: ScriptStep[] = [onThread(role) && step.do === 'call' ? { ...step, exclusive: roles.thread!.name } : step];
+    const script: ScriptStep[] = [onThread(role) ? { ...step, exclusive: roles.thread!.name } : step];
     if (role === 'unload') {
       if (roles.removeStopsThread && threadActors.length > 0) script.unshift({ do: 'join', actors: threadActors });
       script.push({ do: 'unload' });

@@ -20,7 +20,8 @@ import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type Wor
  * Sleep sets (Godefroid) cut the transitions: after a state ran transition `a`, its successor through
  * a later sibling `b` that commutes with `a` (their footprints do not conflict) need not run `a`
  * again, since `b a` ends where `a b` does. With a visited set this needs care: a state reached again
- * with a smaller sleep set runs the transitions it skipped the first time.
+ * with a smaller sleep set runs the transitions it skipped the first time. Where stores are not
+ * reordered, ample sets (ample.ts) also cut states: see {@link ampleTransitions}.
  */
 
 export interface ExploreOptions {
@@ -242,7 +243,13 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const { state: init, ctx } = initialState(scenario);
   const reduce = options.reduce ?? true;
   ctx.reduce = reduce;
-  const visited = new Map<string, number>([[stateDigest(init), 0]]);
+  const digests = new WeakMap<SimState, string>();
+  const digestOf = (s: SimState): string => {
+    let digest = digests.get(s);
+    if (digest === undefined) digests.set(s, (digest = stateDigest(s)));
+    return digest;
+  };
+  const visited = new Map<string, number>([[digestOf(init), 0]]);
   const nodes: Node[] = [{ parent: -1, steps: [] }];
   const states: (SimState | undefined)[] = [init];
   const violations = new Map<string, Violation>();
@@ -281,12 +288,6 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
 
   const sleepSets = options.sleepSets ?? reduce;
   const ampleSets = (options.ampleSets ?? reduce) && !scenario.relaxedStores && !scenario.deferLoads;
-  const digests = new WeakMap<SimState, string>();
-  const digestOf = (s: SimState): string => {
-    let digest = digests.get(s);
-    if (digest === undefined) digests.set(s, (digest = stateDigest(s)));
-    return digest;
-  };
   /** Per state: the sleep set it is (or was) expanded with; what a later, smaller one must still run. */
   const sleepOf = new Map<number, SleepSet>();
   const expanded = new Set<number>();

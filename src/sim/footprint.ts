@@ -2,14 +2,17 @@ import type { SimState } from './state.js';
 
 /**
  * What one transition read and wrote of the shared world, recorded as it runs: the input of the
- * sleep sets. Two transitions of different threads whose footprints do not conflict commute: run in
- * either order they give the same state, and neither enables or disables the other.
+ * sleep sets (and, with its lock names, of the ample sets). Two transitions of different threads
+ * whose footprints do not conflict commute: run in either order they give the same state, and
+ * neither enables or disables the other.
  *
  * Keys name concrete things of one state, so pages and objects are told apart:
  *   `3.mapping` a memory location (`3.*` every field of object 3), `O:3` whether object 3 is live,
- *   `A` the allocator's free slots and frames, `K:3.PG_locked` a lock, `L:5.lru` which list an entry
- *   is on, `H:8.pages` a list head's entries, `D:8.pages` a list head's device, `P:5` a page's device,
- *   `B:1` thread 1's store buffer, `M` the module, `R` the path's observed reordering, `*` everything.
+ *   `W:3` who owns object 3, `T:3` its type, `A` the allocator's free slots and frames,
+ *   `K:3.PG_locked` a lock, `L:5.lru` which list an entry is on, `H:8.pages` a list head's entries,
+ *   `D:8.pages` a list head's device, `P:5` a page's device, `B:1:5.mapping` thread 1's buffered
+ *   stores to a location, `S:1` whether thread 1 is done, `M` the module, `R` the path's observed
+ *   reordering, `*` everything.
  */
 
 export interface Footprint {

@@ -2,9 +2,8 @@ import type { Anchor, FunctionProgram, Op, OpOf } from '../model/program.js';
 import type { TraceStep } from '../model/verdict.js';
 import { BOUND_MACROS, ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
 import { evaluate, locationOf, refine } from './evaluate.js';
-import type { Access } from './future-access.js';
 import { EVERYTHING, type Footprint, noteLock, noteRead, noteWrite, recordInto } from './footprint.js';
-import { FUTURE_UNLOAD, futureLockName } from './future-access.js';
+import { type Access, FUTURE_UNLOAD, futureLockName } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
@@ -182,12 +181,6 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext, f
     const w = work.pop()!;
     const t = w.state.threads[thread]!;
     if (t.frames.length === 0) {
-      // The module goes away in a step of its own: whatever else ran in this one (freeing the
-      // device, say) leaves a window before it in which other threads still run module code.
-      if (w.count > 0 && scriptOf(ctx, thread).script[t.step]?.do === 'unload') {
-        finish(w);
-        continue;
-      }
       const started = startNextStep(w, thread, ctx);
       if (started === 'waits') {
         if (w.count > 0) finish(w);
@@ -287,15 +280,24 @@ function pruneDead(state: SimState, thread: number, ctx: WorldContext): void {
 /** The lock an `exclusive` call step holds from its start to its return. */
 const exclusiveKey = (token: string): string => `exclusive:${token}`;
 
-/** Starts the actor's next script step: `over` when the script is, `waits` when the step cannot start yet. */
+/** Takes or releases it: the footprint records that as it does for any lock. */
+function touchExclusive(state: SimState, token: string): string {
+  const key = exclusiveKey(token);
+  noteWrite(state, `K:${key}`);
+  noteLock(state, key);
+  return key;
+}
+
+/**
+ * Starts the actor's next script step: `over` when the script is, `waits` when the step cannot start
+ * in this transition (another actor holds its exclusive lock, or one it joins is not done yet).
+ */
 function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 'over' | 'waits' {
   const t = w.state.threads[thread]!;
   const actor = scriptOf(ctx, thread);
   const finished = actor.script[t.step - 1];
   if (finished?.do === 'call' && finished.exclusive !== undefined && w.state.locks[exclusiveKey(finished.exclusive)] === thread) {
-    noteWrite(w.state, `K:${exclusiveKey(finished.exclusive)}`);
-    noteLock(w.state, `exclusive:${finished.exclusive}`);
-    delete mutableRecord(w.state, 'locks')[exclusiveKey(finished.exclusive)];
+    delete mutableRecord(w.state, 'locks')[touchExclusive(w.state, finished.exclusive)];
   }
   const step = actor.script[t.step];
   if (!step) {
@@ -311,13 +313,14 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 
     return 'started';
   }
   if (step.do === 'call' && step.exclusive !== undefined) {
-    const key = exclusiveKey(step.exclusive);
-    noteWrite(w.state, `K:${key}`);
-    noteLock(w.state, `exclusive:${step.exclusive}`);
+    const key = touchExclusive(w.state, step.exclusive);
     const holder = w.state.locks[key];
     if (holder !== undefined && holder !== thread) return 'waits';
     mutableRecord(w.state, 'locks')[key] = thread;
   }
+  // The module goes away in a transition of its own: whatever else ran in this one (freeing the
+  // device, say) leaves a window before it in which other threads still run module code.
+  if (step.do === 'unload' && w.count > 0) return 'waits';
   t.step += 1;
   if (step.do === 'unload') {
     w.state.module = 'gone';
@@ -484,9 +487,9 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
 
   // A no-op is the control-flow graph's own (a function's entry, a join): the first statement that
   // runs in freed module text is where a reader looks for the problem.
-  if (op.kind !== 'nop' && ctx.scenario.moduleFunctions.has(fn.name)) noteRead(state, 'M');
-  if (op.kind !== 'nop' && ctx.scenario.moduleFunctions.has(fn.name) && state.module === 'gone') {
-    fault('use-after-free', `${fn.name} runs after the module was unloaded: its code is gone`, `module-code ${fn.name}`);
+  if (op.kind !== 'nop' && ctx.scenario.moduleFunctions.has(fn.name)) {
+    noteRead(state, 'M');
+    if (state.module === 'gone') fault('use-after-free', `${fn.name} runs after the module was unloaded: its code is gone`, `module-code ${fn.name}`);
   }
 
   switch (op.kind) {
@@ -740,22 +743,20 @@ function executeLock(
   const holder = state.locks[key];
   noteWrite(state, `K:${key}`);
   noteLock(state, futureLockName(op));
-  if (op.action === 'acquire') {
-    if (holder === thread) fault('deadlock', `${op.api} of ${lockLabel}, which this thread already holds: it waits for itself`);
+  const take = (): void => {
     mutableRecord(state, 'locks')[key] = thread;
     mutableRecord(state, 'lockKinds')[key] = op.lockClass;
     frame.taken.push(key);
     t.held.push(staticName);
+  };
+  if (op.action === 'acquire') {
+    if (holder === thread) fault('deadlock', `${op.api} of ${lockLabel}, which this thread already holds: it waits for itself`);
+    take();
     return single({ location: lockLabel });
   }
   if (op.action === 'try') {
     const free = holder === undefined;
-    if (free) {
-      mutableRecord(state, 'locks')[key] = thread;
-      mutableRecord(state, 'lockKinds')[key] = op.lockClass;
-      frame.taken.push(key);
-      t.held.push(staticName);
-    }
+    if (free) take();
     frame.regs[`t${op.dest}`] = free ? '1' : '0';
     return single({ location: lockLabel }, free ? 'acquired' : 'busy');
   }

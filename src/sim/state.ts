@@ -3,7 +3,7 @@ import { inheritRecorder } from './footprint.js';
 
 /**
  * The simulator's state: plain JSON-able data, so a canonical string of it is its identity for
- * visited-state hashing, and copying it is a structured clone.
+ * visited-state hashing. Copies share what they do not change (see {@link cloneState}).
  *
  * Values are strings, which keeps them hashable and readable in traces:
  *   `0` null or zero, `5` a small integer, `?` unknown, `!0` unknown but not zero (an error code a

@@ -154,10 +154,11 @@ export function listOf(lists: Record<string, string[]>, entry: string): string |
 }
 
 /**
- * Applies a list change to `lists`, faulting on corruption as `CONFIG_DEBUG_LIST` would. `lists` may
- * be a thread's view rather than memory: the caller that changes memory notes the write.
+ * Applies a list change to `lists`, faulting on corruption as `CONFIG_DEBUG_LIST` would, and gives
+ * the head whose entries changed. `lists` may be a thread's view rather than memory: the caller that
+ * changes memory notes the write.
  */
-export function applyListChange(state: SimState, lists: Record<string, string[]>, change: ListChange): void {
+export function applyListChange(state: SimState, lists: Record<string, string[]>, change: ListChange): string {
   noteRead(state, `L:${change.entry}`);
   const current = listOf(lists, change.entry);
   if (change.op === 'add') {
@@ -166,21 +167,20 @@ export function applyListChange(state: SimState, lists: Record<string, string[]>
     }
     const entries = lists[change.head] ?? [];
     lists[change.head] = change.tail ? [...entries, change.entry] : [change.entry, ...entries];
-    return;
+    return change.head;
   }
   if (current === undefined) {
     fault('list-corruption', `list_del of ${locationName(state, change.entry)}, which is not on any list (deleted twice)`, undefined, locationName(state, change.entry));
   }
   lists[current] = lists[current]!.filter((e) => e !== change.entry);
+  return current;
 }
 
 /** Applies a list change to memory. */
 export function changeLists(state: SimState, change: ListChange): void {
-  const before = change.op === 'del' ? listOf(state.lists, change.entry) : undefined;
-  applyListChange(state, mutableRecord(state, 'lists'), change);
+  const head = applyListChange(state, mutableRecord(state, 'lists'), change);
   noteWrite(state, `L:${change.entry}`);
-  const head = change.op === 'add' ? change.head : before;
-  if (head !== undefined) noteWrite(state, `H:${head}`);
+  noteWrite(state, `H:${head}`);
 }
 
 /** The lists as a thread sees them: memory plus its own buffered list operations. */
