@@ -8,7 +8,7 @@ import { conflicts, emptyFootprint, type Footprint, recordInto, stopRecording } 
 import { FutureAccess } from './future-access.js';
 import { computeProtection } from './locksets.js';
 import type { Scenario } from './scenario.js';
-import { cloneState, type HeapObject, NULL, type SimState, stateDigest } from './state.js';
+import { cloneState, type HeapObject, NULL, type SimState, StateKeys } from './state.js';
 import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
 
 /**
@@ -88,7 +88,7 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
   const concurrent = threadActors.map((_, i) => threadActors.map((__, j) => j).filter((j) => j !== i && !(scenario.setup && (i === 0 || j === 0))));
   const future = new FutureAccess(scenario.functions, indirect, threadActors.map((a) => a.script), LIST_LOCATION);
   const liveness = new Map([...scenario.functions.values()].map((fn) => [fn.name, computeLiveness(fn)]));
-  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, reduce: true, protection, liveness, concurrent, future } };
+  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, reduce: true, protection, liveness, concurrent, future, keys: new StateKeys() } };
 }
 
 /** One transition of a state: a step of a thread, a commit of one buffered store, or a late load landing. */
@@ -243,13 +243,13 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const { state: init, ctx } = initialState(scenario);
   const reduce = options.reduce ?? true;
   ctx.reduce = reduce;
-  const digests = new WeakMap<SimState, string>();
-  const digestOf = (s: SimState): string => {
-    let digest = digests.get(s);
-    if (digest === undefined) digests.set(s, (digest = stateDigest(s)));
-    return digest;
+  const keys = new WeakMap<SimState, string>();
+  const keyOf = (s: SimState): string => {
+    let key = keys.get(s);
+    if (key === undefined) keys.set(s, (key = ctx.keys.of(s)));
+    return key;
   };
-  const visited = new Map<string, number>([[digestOf(init), 0]]);
+  const visited = new Map<string, number>([[keyOf(init), 0]]);
   const nodes: Node[] = [{ parent: -1, steps: [] }];
   const states: (SimState | undefined)[] = [init];
   const violations = new Map<string, Violation>();
@@ -296,7 +296,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const queue: { index: number; only?: ReadonlySet<string>; sleep?: SleepSet }[] = [{ index: 0 }];
 
   const arrive = (parent: number, outcome: Outcome, sleep: SleepSet): void => {
-    const key = digestOf(outcome.state);
+    const key = keyOf(outcome.state);
     const known = visited.get(key);
     if (known === undefined) {
       visited.set(key, nodes.length);
@@ -337,7 +337,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     if (!first) queuedRuns.set(index, queuedRuns.get(index)! - 1);
     const skip = only ? (id: string): boolean => !only.has(id) : (id: string): boolean => sleep.has(id);
     const next = ampleSets && first
-      ? ampleTransitions(state, ctx, skip, sleep, (s) => visited.has(digestOf(s)))
+      ? ampleTransitions(state, ctx, skip, sleep, (s) => visited.has(keyOf(s)))
       : transitionsOf(state, ctx, skip);
     if (first && next.length === 0 && sleep.size === 0) {
       if (stuck(state, ctx)) {

@@ -7,7 +7,7 @@ import { type Access, FUTURE_UNLOAD, futureLockName } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
-  cloneState, type DeferredLoad, type Frame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, stateKey, truth, UNKNOWN, type Value, mutableObject, mutableRecord, NONZERO, placeObject,
+  cloneState, type DeferredLoad, type Frame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, truth, UNKNOWN, type Value, mutableObject, mutableRecord, NONZERO, placeObject,
 } from './state.js';
 import {
   applyListChange, changeLists, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
@@ -206,7 +206,7 @@ export function stepThread(state: SimState, thread: number, ctx: WorldContext, f
       // Paths forked on conditions the model cannot decide meet again here, often in one state:
       // continuing each would repeat the same work once per path.
       pruneDead(w.state, thread, ctx);
-      const key = `${w.visibleDone ? 'v' : '-'}${stateKey(w.state)}`;
+      const key = `${w.visibleDone ? 'v' : '-'}${ctx.keys.of(w.state)}`;
       if (joined.has(key)) continue;
       joined.add(key);
     }

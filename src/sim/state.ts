@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { inheritRecorder } from './footprint.js';
 
 /**
- * The simulator's state: plain JSON-able data, so a canonical string of it is its identity for
- * visited-state hashing. Copies share what they do not change (see {@link cloneState}).
+ * The simulator's state: plain JSON-able data, so canonical strings of its parts make its identity
+ * for the visited set ({@link StateKeys}). Copies share what they do not change (see {@link cloneState}).
  *
  * Values are strings, which keeps them hashable and readable in traces:
  *   `0` null or zero, `5` a small integer, `?` unknown, `!0` unknown but not zero (an error code a
@@ -231,71 +230,71 @@ export function placeObject(s: SimState, object: HeapObject, slot?: number): num
   return id;
 }
 
-const objectKeys = new WeakMap<HeapObject, string>();
-const recordKeys = new WeakMap<object, string>();
-const threadKeys = new WeakMap<ThreadState, string>();
-const frameKeys = new WeakMap<Frame, string>();
+/**
+ * Canonical identities of states for the visited set, built from interned parts: each thread, heap
+ * object and record of a state is numbered once by its canonical JSON, and a state's key is the
+ * string of its part numbers. Parts a state shares with the one it was copied from never change, so
+ * their numbers are kept on the part and the string of a shared part is never built twice. The key
+ * is exact (no hashing) and short: a few code units per part.
+ */
+export class StateKeys {
+  private readonly ids = new Map<string, number>();
+  private readonly partIds = new WeakMap<object, number>();
 
-/** A thread's part of a state key. Frames under the top one never change (see {@link ownFrame}), so theirs are kept. */
-function threadKey(t: ThreadState): string {
-  const frames = t.frames.map((f, i) => {
-    if (i === t.frames.length - 1) return JSON.stringify(f);
-    let key = frameKeys.get(f);
-    if (key === undefined) frameKeys.set(f, (key = JSON.stringify(f)));
-    return key;
-  });
-  return `${t.status}|${t.step}|${frames.join(',')}|${JSON.stringify(t.buffer)}|${JSON.stringify(t.deferred)}|${JSON.stringify(t.vars)}|${t.held.join(',')}`;
+  /** The key of `s`: equal exactly for states that are the same in everything that can change. */
+  of(s: SimState): string {
+    const owned = ownership.get(s);
+    let key = '';
+    for (let i = 0; i < s.threads.length; i += 1) {
+      const t = s.threads[i]!;
+      key += pack(owned?.thread === i ? this.id(this.threadKey(t)) : this.cached(t, () => this.threadKey(t)));
+    }
+    for (let i = 0; i < s.objects.length; i += 1) {
+      const o = s.objects[i]!;
+      key += pack(owned?.objects.has(i) ? this.id(objectKey(o)) : this.cached(o, () => objectKey(o)));
+    }
+    for (const field of KEYED_RECORDS) {
+      const record = s[field];
+      key += pack(owned?.records.has(field) ? this.id(JSON.stringify(record)) : this.cached(record, () => JSON.stringify(record)));
+    }
+    return key + pack(this.id(s.reordering ? `${s.module}|${JSON.stringify(s.reordering)}` : s.module));
+  }
+
+  /** Number of distinct parts seen so far (what the interning keeps in memory). */
+  get parts(): number {
+    return this.ids.size;
+  }
+
+  private id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) this.ids.set(text, (id = this.ids.size));
+    return id;
+  }
+
+  private cached(part: object, text: () => string): number {
+    let id = this.partIds.get(part);
+    if (id === undefined) this.partIds.set(part, (id = this.id(text())));
+    return id;
+  }
+
+  /** A thread's part. Frames under the top one never change (see {@link ownFrame}), so their numbers are kept. */
+  private threadKey(t: ThreadState): string {
+    let frames = '';
+    const top = t.frames.length - 1;
+    for (let i = 0; i < top; i += 1) {
+      const f = t.frames[i]!;
+      frames += `${this.cached(f, () => JSON.stringify(f))},`;
+    }
+    if (top >= 0) frames += JSON.stringify(t.frames[top]);
+    return `${t.status}|${t.step}|${frames}|${JSON.stringify(t.buffer)}|${JSON.stringify(t.deferred)}|${JSON.stringify(t.vars)}|${t.held.join(',')}`;
+  }
+}
+
+/** A part number as two UTF-16 code units: keys stay a few bytes a part. */
+function pack(id: number): string {
+  return String.fromCharCode(id & 0xffff, id >>> 16);
 }
 
 function objectKey(o: HeapObject): string {
   return JSON.stringify(o.kind === 'page' || o.kind === 'object' ? [o.live, o.owner, o.type, o.fields] : o.fields);
-}
-
-/**
- * Canonical identity of a state for the visited set: everything that can change, nothing that cannot.
- * Shared threads and objects never change, so their part of the key is computed once for all states
- * that share them.
- */
-export function stateKey(s: SimState): string {
-  const owned = ownership.get(s);
-  const parts: string[] = [];
-  s.threads.forEach((t, i) => {
-    if (owned?.thread === i) {
-      parts.push(threadKey(t));
-      return;
-    }
-    let key = threadKeys.get(t);
-    if (key === undefined) threadKeys.set(t, (key = threadKey(t)));
-    parts.push(key);
-  });
-  s.objects.forEach((o, i) => {
-    if (owned?.objects.has(i)) {
-      parts.push(objectKey(o));
-      return;
-    }
-    let key = objectKeys.get(o);
-    if (key === undefined) objectKeys.set(o, (key = objectKey(o)));
-    parts.push(key);
-  });
-  for (const field of KEYED_RECORDS) {
-    const record = s[field];
-    if (owned?.records.has(field)) {
-      parts.push(JSON.stringify(record));
-      continue;
-    }
-    let key = recordKeys.get(record);
-    if (key === undefined) recordKeys.set(record, (key = JSON.stringify(record)));
-    parts.push(key);
-  }
-  parts.push(JSON.stringify([s.module, s.reordering ?? 0]));
-  return parts.join('\n');
-}
-
-/**
- * What the visited set keeps of a state: a 160-bit digest of its canonical key instead of the key
- * itself (hash compaction). Keys run to kilobytes, and a search of a million states kept them all;
- * two different states share a digest with probability below 10^-36 at that size.
- */
-export function stateDigest(s: SimState): string {
-  return createHash('sha1').update(stateKey(s)).digest('binary');
 }

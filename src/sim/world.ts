@@ -4,7 +4,7 @@ import type { Liveness } from './liveness.js';
 import type { Protection } from './locksets.js';
 import type { Scenario } from './scenario.js';
 import { noteRead, noteWrite } from './footprint.js';
-import { type HeapObject, mutableObject, mutableRecord, NULL, type SimState, UNKNOWN, type Value } from './state.js';
+import { type HeapObject, mutableObject, mutableRecord, NULL, type SimState, type StateKeys, UNKNOWN, type Value } from './state.js';
 
 /**
  * The simulated world's memory: objects, page frames, lists, and how values are read and written,
@@ -28,6 +28,8 @@ export interface WorldContext {
   concurrent: readonly (readonly number[])[];
   /** What each thread may still read and write from where it stands. */
   future: FutureAccess;
+  /** Canonical state identities, interned for this search. */
+  keys: StateKeys;
 }
 
 export interface Fault {
