@@ -32,35 +32,29 @@ export function emptyFootprint(): Footprint {
   return { reads: new Set(), writes: new Set(), locks: new Set() };
 }
 
-/** The footprint being recorded for each state a transition is building; copies share their source's. */
-const recorders = new WeakMap<SimState, Footprint>();
+/** Where a state a transition is building keeps the footprint being recorded; copies share their source's. */
+export const RECORDER: unique symbol = Symbol('recorder');
 
 /** Starts recording what the transition building `state` touches. */
 export function recordInto(state: SimState, footprint: Footprint): void {
-  recorders.set(state, footprint);
+  state[RECORDER] = footprint;
 }
 
 /** The transition that built `state` is over: later work on it records nothing. */
 export function stopRecording(state: SimState): void {
-  recorders.delete(state);
-}
-
-/** A copy made while a transition runs records into the same footprint: the transition is all its outcomes. */
-export function inheritRecorder(from: SimState, to: SimState): void {
-  const footprint = recorders.get(from);
-  if (footprint) recorders.set(to, footprint);
+  state[RECORDER] = undefined;
 }
 
 export function noteRead(state: SimState, key: string): void {
-  recorders.get(state)?.reads.add(key);
+  state[RECORDER]?.reads.add(key);
 }
 
 export function noteWrite(state: SimState, key: string): void {
-  recorders.get(state)?.writes.add(key);
+  state[RECORDER]?.writes.add(key);
 }
 
 export function noteLock(state: SimState, name: string): void {
-  recorders.get(state)?.locks.add(name);
+  state[RECORDER]?.locks.add(name);
 }
 
 /** The whole-object key a location key falls under: `3.mapping` under `3.*`. */

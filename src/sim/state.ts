@@ -1,4 +1,4 @@
-import { inheritRecorder } from './footprint.js';
+import { type Footprint, RECORDER } from './footprint.js';
 
 /**
  * The simulator's state: plain JSON-able data, so canonical strings of its parts make its identity
@@ -94,6 +94,9 @@ export interface SimState {
   pageOwner: Record<string, number>;
   /** The first observed reordering on this path: a read that missed an older store while a younger one was visible. */
   reordering?: { older: string; younger: string; reader: string; location: string };
+  /** Bookkeeping of the search, not part of the state's identity (symbol keys: no key or copy sees them). */
+  [OWNED]?: Ownership;
+  [RECORDER]?: Footprint;
 }
 
 /** Object id a pointer value points into, or undefined. */
@@ -154,7 +157,7 @@ function cloneThread(t: ThreadState): ThreadState {
 /**
  * Which parts of a state are its own copies, free to change in place. Everything else is shared
  * with the state it was copied from and must be copied before a change ({@link mutableObject}).
- * Kept beside the state rather than in it, so it is never part of the state's identity.
+ * Kept under a symbol, so it is never part of the state's identity.
  */
 interface Ownership {
   thread: number;
@@ -168,7 +171,8 @@ export type SharedRecord = 'lists' | 'locks' | 'lockKinds' | 'deviceLists' | 'pa
 /** The records a state's identity includes: not `lockKinds`, which only says what class a lock already held is. */
 const KEYED_RECORDS: readonly SharedRecord[] = ['lists', 'locks', 'deviceLists', 'pageOwner'];
 
-const ownership = new WeakMap<SimState, Ownership>();
+/** Where a state keeps its {@link Ownership}. */
+const OWNED: unique symbol = Symbol('owned');
 
 /**
  * A copy of `s` in which `thread` may change. The search copies a state per transition, so this is
@@ -185,16 +189,17 @@ export function cloneState(s: SimState, thread: number): SimState {
     module: s.module,
     deviceLists: s.deviceLists,
     pageOwner: s.pageOwner,
+    reordering: s.reordering,
+    [OWNED]: { thread, objects: new Set(), records: new Set() },
+    // A copy made while a transition runs records into the same footprint: the transition is all its outcomes.
+    [RECORDER]: s[RECORDER],
   };
-  if (s.reordering) copy.reordering = s.reordering;
-  const source = ownership.get(s);
+  const source = s[OWNED];
   if (source) {
     source.objects.clear();
     source.records.clear();
     if (source.thread !== thread) source.thread = -1;
   }
-  ownership.set(copy, { thread, objects: new Set(), records: new Set() });
-  inheritRecorder(s, copy);
   return copy;
 }
 
@@ -203,7 +208,7 @@ export function cloneState(s: SimState, thread: number): SimState {
  * replaces a head's array, never changes it.
  */
 export function mutableRecord<K extends SharedRecord>(s: SimState, field: K): SimState[K] {
-  const owned = ownership.get(s);
+  const owned = s[OWNED];
   if (!owned || owned.records.has(field)) return s[field];
   const copy = { ...s[field] };
   s[field] = copy;
@@ -213,7 +218,7 @@ export function mutableRecord<K extends SharedRecord>(s: SimState, field: K): Si
 
 /** Object `id` of `s`, copied first if `s` shares it with another state. */
 export function mutableObject(s: SimState, id: number): HeapObject {
-  const owned = ownership.get(s);
+  const owned = s[OWNED];
   const object = s.objects[id]!;
   if (!owned || owned.objects.has(id)) return object;
   const copy = { ...object, fields: { ...object.fields } };
@@ -226,7 +231,7 @@ export function mutableObject(s: SimState, id: number): HeapObject {
 export function placeObject(s: SimState, object: HeapObject, slot?: number): number {
   const id = slot ?? s.objects.length;
   s.objects[id] = object;
-  ownership.get(s)?.objects.add(id);
+  s[OWNED]?.objects.add(id);
   return id;
 }
 
@@ -243,7 +248,7 @@ export class StateKeys {
 
   /** The key of `s`: equal exactly for states that are the same in everything that can change. */
   of(s: SimState): string {
-    const owned = ownership.get(s);
+    const owned = s[OWNED];
     let key = '';
     for (let i = 0; i < s.threads.length; i += 1) {
       const t = s.threads[i]!;
