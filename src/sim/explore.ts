@@ -243,12 +243,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const { state: init, ctx } = initialState(scenario);
   const reduce = options.reduce ?? true;
   ctx.reduce = reduce;
-  const keys = new WeakMap<SimState, string>();
-  const keyOf = (s: SimState): string => {
-    let key = keys.get(s);
-    if (key === undefined) keys.set(s, (key = ctx.keys.of(s)));
-    return key;
-  };
+  const keyOf = (s: SimState): string => ctx.keys.ofFinal(s);
   const visited = new Map<string, number>([[keyOf(init), 0]]);
   const nodes: Node[] = [{ parent: -1, steps: [] }];
   const states: (SimState | undefined)[] = [init];

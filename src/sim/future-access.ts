@@ -63,6 +63,7 @@ export class FutureAccess {
   private readonly totals = new Map<string, Access>();
   private readonly fromPc = new WeakMap<FunctionProgram, Access[]>();
   private readonly ofThreads = new WeakMap<ThreadState, Access>();
+  private last: { among: readonly number[]; threads: ThreadState[]; result: Access[] } | undefined;
 
   constructor(
     private readonly functions: ReadonlyMap<string, FunctionProgram>,
@@ -72,6 +73,18 @@ export class FutureAccess {
     private readonly scripts: readonly (readonly ScriptStep[])[],
     private readonly listLocation: string,
   ) {}
+
+  /**
+   * What each thread of `among` may still touch. A step asks this once per operation about the same
+   * other threads (only its own moves), so the last answer is kept.
+   */
+  ofAll(threads: readonly ThreadState[], among: readonly number[]): Access[] {
+    const last = this.last;
+    if (last?.among === among && among.every((j, i) => last.threads[i] === threads[j])) return last.result;
+    const result = among.map((j) => this.of(threads[j]!, j));
+    this.last = { among, threads: among.map((j) => threads[j]!), result };
+    return result;
+  }
 
   /** What `thread` (at index `index`) may still touch. Threads are shared between states and never change, so this is computed once per thread object. */
   of(thread: ThreadState, index: number): Access {

@@ -72,7 +72,7 @@ const VISIBLE_KINDS = new Set(['load', 'store', 'list', 'lock', 'alloc', 'free',
 
 /** What the threads running alongside `thread` may still touch, each from where it stands. */
 function othersFuture(state: SimState, thread: number, ctx: WorldContext): Access[] {
-  return ctx.concurrent[thread]!.map((j) => ctx.future.of(state.threads[j]!, j));
+  return ctx.future.ofAll(state.threads, ctx.concurrent[thread]!);
 }
 
 /** A field access another thread may race with by freeing the object under it. */

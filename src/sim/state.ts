@@ -97,6 +97,7 @@ export interface SimState {
   /** Bookkeeping of the search, not part of the state's identity (symbol keys: no key or copy sees them). */
   [OWNED]?: Ownership;
   [RECORDER]?: Footprint;
+  [KEY]?: string;
 }
 
 /** Object id a pointer value points into, or undefined. */
@@ -171,6 +172,9 @@ export type SharedRecord = 'lists' | 'locks' | 'lockKinds' | 'deviceLists' | 'pa
 /** The records a state's identity includes: not `lockKinds`, which only says what class a lock already held is. */
 const KEYED_RECORDS: readonly SharedRecord[] = ['lists', 'locks', 'deviceLists', 'pageOwner'];
 
+/** Where a state no transition will change again keeps its key ({@link StateKeys.ofFinal}). */
+const KEY: unique symbol = Symbol('key');
+
 /** Where a state keeps its {@link Ownership}. */
 const OWNED: unique symbol = Symbol('owned');
 
@@ -193,6 +197,7 @@ export function cloneState(s: SimState, thread: number): SimState {
     [OWNED]: { thread, objects: new Set(), records: new Set() },
     // A copy made while a transition runs records into the same footprint: the transition is all its outcomes.
     [RECORDER]: s[RECORDER],
+    [KEY]: undefined,
   };
   const source = s[OWNED];
   if (source) {
@@ -265,9 +270,9 @@ export class StateKeys {
     return key + pack(this.id(s.reordering ? `${s.module}|${JSON.stringify(s.reordering)}` : s.module));
   }
 
-  /** Number of distinct parts seen so far (what the interning keeps in memory). */
-  get parts(): number {
-    return this.ids.size;
+  /** The key of a state no transition will change again (a transition's outcome): computed once. */
+  ofFinal(s: SimState): string {
+    return (s[KEY] ??= this.of(s));
   }
 
   private id(text: string): number {
