@@ -7,7 +7,7 @@ import { type Access, FUTURE_UNLOAD, futureLockName } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
-  cloneState, type DeferredLoad, type Frame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, truth, UNKNOWN, type Value, mutableObject, mutableRecord, NONZERO, placeObject,
+  cloneState, type DeferredLoad, type Frame, newFrame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, truth, UNKNOWN, type Value, mutableObject, mutableRecord, NONZERO, placeObject,
 } from './state.js';
 import {
   applyListChange, changeLists, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
@@ -270,10 +270,12 @@ function pruneDead(state: SimState, thread: number, ctx: WorldContext): void {
   t.frames.forEach((frame, i) => {
     const live = ctx.liveness.get(frame.fn)?.[frame.pc];
     if (!live) return;
-    const dead = Object.keys(frame.regs).filter((reg) => !live.has(reg));
+    const dead = Object.keys(frame.regs).filter((reg) => frame.regs[reg] !== undefined && !live.has(reg));
     if (dead.length === 0) return;
     const own = ownFrame(t, i);
-    for (const reg of dead) delete own.regs[reg];
+    // Unset rather than deleted: deleting would turn the registers into a slow dictionary, and JSON
+    // leaves undefined out, so the state's key is the same.
+    for (const reg of dead) own.regs[reg] = undefined;
   });
 }
 
@@ -336,7 +338,7 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 
   }
   const fn = ctx.scenario.functions.get(step.fn);
   if (!fn) return 'started';
-  const frame: Frame = { fn: fn.name, pc: fn.entry, regs: {}, taken: [] };
+  const frame = newFrame(fn.name, fn.entry);
   fn.params.forEach((param, i) => {
     frame.regs[param.name] = bindArg(w.state, step.args[i], param.type, ctx, thread);
   });
@@ -591,7 +593,7 @@ function execute(state: SimState, thread: number, current: { fn: FunctionProgram
     }
     case 'barrier': {
       if (op.barrier === 'write' && t.buffer.length > 0) {
-        t.buffer.push({ loc: '|', value: '', op: `${fn.name}#${op.id}`, fenced: false });
+        t.buffer.push({ loc: '|', value: '', op: `${fn.name}#${op.id}` });
       }
       if (op.barrier === 'read' || op.barrier === 'full') {
         for (const d of [...t.deferred]) performDeferred(state, thread, d.reg);
@@ -670,7 +672,7 @@ function store(state: SimState, thread: number, location: string, v: Value, opRe
   }
   if (buffers(thread, ctx) && !hidden) {
     noteWrite(state, `B:${thread}:${location}`);
-    state.threads[thread]!.buffer.push({ loc: location, value: v, op: opRef, fenced: false });
+    state.threads[thread]!.buffer.push({ loc: location, value: v, op: opRef });
     return;
   }
   writeCommitted(state, location, v);
@@ -707,7 +709,8 @@ export function commit(state: SimState, thread: number, index: number): { locati
   for (let i = 0; i < index; i += 1) {
     const older = t.buffer[i]!;
     if (older.loc !== '|' && older.loc !== entry!.loc && older.overtakenBy === undefined) {
-      older.overtakenBy = entry!.op;
+      // States share buffer entries (a thread's copy copies the array only): replace, never change.
+      t.buffer[i] = { ...older, overtakenBy: entry!.op };
       noteWrite(state, `B:${thread}:${older.loc}`);
     }
   }
@@ -883,7 +886,7 @@ function listChange(state: SimState, thread: number, change: ListChange, view: R
   if (buffers(thread, ctx) && !isProtected(op, t.held, thread, state, ctx)) {
     const fn = t.frames[t.frames.length - 1]!.fn;
     noteWrite(state, `B:${thread}:${LIST_LOCATION}`);
-    t.buffer.push({ loc: LIST_LOCATION, value: encodeListChange(change), op: `${fn}#${op.id}`, fenced: false });
+    t.buffer.push({ loc: LIST_LOCATION, value: encodeListChange(change), op: `${fn}#${op.id}` });
   } else {
     changeLists(state, change);
   }
@@ -1048,8 +1051,7 @@ function executeCall(
     if (op.dest !== undefined) frame.regs[`t${op.dest}`] = UNKNOWN;
     return single();
   }
-  const calleeFrame: Frame = { fn: callee.name, pc: callee.entry, regs: {}, taken: [] };
-  if (op.dest !== undefined) calleeFrame.dest = `t${op.dest}`;
+  const calleeFrame = newFrame(callee.name, callee.entry, op.dest !== undefined ? `t${op.dest}` : undefined);
   callee.params.forEach((param, i) => {
     calleeFrame.regs[param.name] = args[i] ?? UNKNOWN;
   });

@@ -35,7 +35,7 @@ export interface HeapObject {
 export interface Frame {
   fn: string;
   pc: number;
-  regs: Record<string, Value>;
+  regs: Record<string, Value | undefined>;
   /** Register of the caller that receives the return value. */
   dest?: string;
   /** Locks taken in this frame and not yet released: a return with any is a lock leak. */
@@ -50,8 +50,6 @@ export interface PendingStore {
   value: Value;
   /** Operation that issued it: `function#op`. */
   op: string;
-  /** A `wmb()` sits before it in the buffer: it may not pass older stores. */
-  fenced: boolean;
   /** Set when a younger store to another location became visible first. */
   overtakenBy?: string;
 }
@@ -72,7 +70,7 @@ export interface ThreadState {
   buffer: PendingStore[];
   deferred: DeferredLoad[];
   /** Registers that live across script steps (results of calls the script saves). */
-  vars: Record<string, Value>;
+  vars: Record<string, Value | undefined>;
   /** Static names of the locks held (see locksets.ts), innermost last. */
   held: string[];
 }
@@ -117,8 +115,16 @@ export function truth(v: Value): boolean | undefined {
   return v !== NULL;
 }
 
+/**
+ * A frame, every field present from the start in one order: frames share one shape, and copies
+ * serialise as the original does (absent fields are undefined, which JSON leaves out).
+ */
+export function newFrame(fn: string, pc: number, dest?: string): Frame {
+  return { fn, pc, regs: {}, taken: [], dest, hidden: undefined };
+}
+
 function copyFrame(f: Frame): Frame {
-  return { ...f, regs: { ...f.regs }, taken: f.taken.slice() };
+  return { fn: f.fn, pc: f.pc, regs: { ...f.regs }, taken: f.taken.slice(), dest: f.dest, hidden: f.hidden };
 }
 
 /**
@@ -148,7 +154,7 @@ function cloneThread(t: ThreadState): ThreadState {
     status: t.status,
     step: t.step,
     frames,
-    buffer: t.buffer.map((p) => ({ ...p })),
+    buffer: t.buffer.slice(),
     deferred: t.deferred.slice(),
     vars: { ...t.vars },
     held: t.held.slice(),
