@@ -78,11 +78,12 @@ function objectName(state: SimState, id: number): string {
 /** `3.mapping` as `page3->mapping`; `0.vb_ptr` as `vb_ptr`. */
 export function locationName(state: SimState, location: string): string {
   if (location === LIST_LOCATION) return 'list links';
-  const [id, ...path] = location.split('.');
-  const object = objectName(state, Number(id));
-  if (!object) return path.join('.');
-  if (path.length === 0 || path[0] === '*') return object;
-  return `${object}->${path.join('.')}`;
+  const dot = location.indexOf('.');
+  const object = objectName(state, Number(dot < 0 ? location : location.slice(0, dot)));
+  const path = dot < 0 ? '' : location.slice(dot + 1);
+  if (!object) return path;
+  if (path === '' || path === '*' || path.startsWith('*.')) return object;
+  return `${object}->${path}`;
 }
 
 function defaultField(object: HeapObject, field: string): Value {
