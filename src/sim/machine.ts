@@ -880,8 +880,9 @@ function checkOwner(state: SimState, entry: string, head: string): void {
 }
 
 function listChange(state: SimState, thread: number, change: ListChange, view: Record<string, string[]>, ctx: WorldContext, op: Op): void {
-  // Check against what this CPU sees now, as CONFIG_DEBUG_LIST would at the call.
-  applyListChange(state, structuredClone(view), change);
+  // Check against what this CPU sees now, as CONFIG_DEBUG_LIST would at the call; on a shallow copy,
+  // as a change replaces a head's array and never changes one.
+  applyListChange(state, { ...view }, change);
   const t = state.threads[thread]!;
   if (buffers(thread, ctx) && !isProtected(op, t.held, thread, state, ctx)) {
     const fn = t.frames[t.frames.length - 1]!.fn;

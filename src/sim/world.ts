@@ -190,7 +190,8 @@ export function changeLists(state: SimState, change: ListChange): void {
 export function listView(state: SimState, thread: number): Record<string, string[]> {
   const pending = state.threads[thread]!.buffer.filter((p) => p.loc === LIST_LOCATION);
   if (pending.length === 0) return state.lists;
-  const view = structuredClone(state.lists);
+  // Shallow: a list change replaces a head's array, never changes it.
+  const view = { ...state.lists };
   for (const entry of pending) {
     try {
       applyListChange(state, view, decodeListChange(entry.value));
