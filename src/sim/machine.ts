@@ -7,7 +7,7 @@ import { type Access, FUTURE_UNLOAD, futureLockName } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
-  cloneState, type DeferredLoad, type Frame, newFrame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, truth, UNKNOWN, type Value, mutableObject, mutableRecord, NONZERO, placeObject,
+  cloneState, type DeferredLoad, finishedThread, type Frame, newFrame, NULL, objectOf, ownFrame, pointerTo, popFrame, type SimState, truth, UNKNOWN, type Value, mutableObject, mutableRecord, NONZERO, placeObject,
 } from './state.js';
 import {
   applyListChange, changeLists, checkLive, toInt, committedValue, containerOf, decodeListChange, encodeListChange, fault, type Fault,
@@ -1093,7 +1093,7 @@ function executeReturn(
       // A failed probe: the device never comes up, so nothing the scenario races can happen. The
       // other threads are shared with other states (copy on write): replace them, never change them.
       noteWrite(state, EVERYTHING);
-      state.threads = state.threads.map((other, i) => ({ ...other, status: 'done' as const, frames: [], step: scriptOf(ctx, i).script.length }));
+      state.threads = state.threads.map((other, i) => finishedThread(other, scriptOf(ctx, i).script.length));
     }
   }
   return [{ state, step: traceStep(thread, fn, op, ctx, undefined) }];

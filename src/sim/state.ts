@@ -16,7 +16,15 @@ export const NONZERO: Value = '!0';
 
 export type ObjectKind = 'globals' | 'page' | 'object' | 'device';
 
-export interface HeapObject {
+/** Where a part of a state that no state will change again keeps its number ({@link StateKeys}). */
+const PART: unique symbol = Symbol('part');
+
+/** A part of a state that {@link StateKeys} numbers. A copy never takes its source's number. */
+interface Numbered {
+  [PART]?: number;
+}
+
+export interface HeapObject extends Numbered {
   kind: ObjectKind;
   /** The global's name, for a struct global (a lock, an ops table). */
   name?: string;
@@ -32,7 +40,7 @@ export interface HeapObject {
   owner: number;
 }
 
-export interface Frame {
+export interface Frame extends Numbered {
   fn: string;
   pc: number;
   regs: Record<string, Value | undefined>;
@@ -62,7 +70,7 @@ export interface DeferredLoad {
 
 export type ThreadStatus = 'running' | 'done';
 
-export interface ThreadState {
+export interface ThreadState extends Numbered {
   status: ThreadStatus;
   /** Index of the next step of the actor's script. */
   step: number;
@@ -120,11 +128,11 @@ export function truth(v: Value): boolean | undefined {
  * serialise as the original does (absent fields are undefined, which JSON leaves out).
  */
 export function newFrame(fn: string, pc: number, dest?: string): Frame {
-  return { fn, pc, regs: {}, taken: [], dest, hidden: undefined };
+  return { fn, pc, regs: {}, taken: [], dest, hidden: undefined, [PART]: undefined };
 }
 
 function copyFrame(f: Frame): Frame {
-  return { fn: f.fn, pc: f.pc, regs: { ...f.regs }, taken: f.taken.slice(), dest: f.dest, hidden: f.hidden };
+  return { fn: f.fn, pc: f.pc, regs: { ...f.regs }, taken: f.taken.slice(), dest: f.dest, hidden: f.hidden, [PART]: undefined };
 }
 
 /**
@@ -158,7 +166,13 @@ function cloneThread(t: ThreadState): ThreadState {
     deferred: t.deferred.slice(),
     vars: { ...t.vars },
     held: t.held.slice(),
+    [PART]: undefined,
   };
+}
+
+/** A copy of `t` that is done, its script over at `step`. */
+export function finishedThread(t: ThreadState, step: number): ThreadState {
+  return { status: 'done', step, frames: [], buffer: t.buffer, deferred: t.deferred, vars: t.vars, held: t.held, [PART]: undefined };
 }
 
 /**
@@ -232,7 +246,7 @@ export function mutableObject(s: SimState, id: number): HeapObject {
   const owned = s[OWNED];
   const object = s.objects[id]!;
   if (!owned || owned.objects.has(id)) return object;
-  const copy = { ...object, fields: { ...object.fields } };
+  const copy = { ...object, fields: { ...object.fields }, [PART]: undefined };
   s.objects[id] = copy;
   owned.objects.add(id);
   return copy;
@@ -255,7 +269,7 @@ export function placeObject(s: SimState, object: HeapObject, slot?: number): num
  */
 export class StateKeys {
   private readonly ids = new Map<string, number>();
-  private readonly partIds = new WeakMap<object, number>();
+  private readonly recordIds = new WeakMap<object, number>();
 
   /** The key of `s`: equal exactly for states that are the same in everything that can change. */
   of(s: SimState): string {
@@ -263,15 +277,21 @@ export class StateKeys {
     let key = '';
     for (let i = 0; i < s.threads.length; i += 1) {
       const t = s.threads[i]!;
-      key += pack(owned?.thread === i ? this.id(this.threadKey(t)) : this.cached(t, () => this.threadKey(t)));
+      key += pack(owned?.thread === i ? this.id(this.threadKey(t)) : (t[PART] ??= this.id(this.threadKey(t))));
     }
     for (let i = 0; i < s.objects.length; i += 1) {
       const o = s.objects[i]!;
-      key += pack(owned?.objects.has(i) ? this.id(objectKey(o)) : this.cached(o, () => objectKey(o)));
+      key += pack(owned?.objects.has(i) ? this.id(objectKey(o)) : (o[PART] ??= this.id(objectKey(o))));
     }
     for (const field of KEYED_RECORDS) {
       const record = s[field];
-      key += pack(owned?.records.has(field) ? this.id(JSON.stringify(record)) : this.cached(record, () => JSON.stringify(record)));
+      if (owned?.records.has(field)) {
+        key += pack(this.id(JSON.stringify(record)));
+        continue;
+      }
+      let id = this.recordIds.get(record);
+      if (id === undefined) this.recordIds.set(record, (id = this.id(JSON.stringify(record))));
+      key += pack(id);
     }
     return key + pack(this.id(s.reordering ? `${s.module}|${JSON.stringify(s.reordering)}` : s.module));
   }
@@ -287,19 +307,13 @@ export class StateKeys {
     return id;
   }
 
-  private cached(part: object, text: () => string): number {
-    let id = this.partIds.get(part);
-    if (id === undefined) this.partIds.set(part, (id = this.id(text())));
-    return id;
-  }
-
   /** A thread's part. Frames under the top one never change (see {@link ownFrame}), so their numbers are kept. */
   private threadKey(t: ThreadState): string {
     let frames = '';
     const top = t.frames.length - 1;
     for (let i = 0; i < top; i += 1) {
       const f = t.frames[i]!;
-      frames += `${this.cached(f, () => JSON.stringify(f))},`;
+      frames += `${(f[PART] ??= this.id(JSON.stringify(f)))},`;
     }
     if (top >= 0) frames += JSON.stringify(t.frames[top]);
     return `${t.status}|${t.step}|${frames}|${JSON.stringify(t.buffer)}|${JSON.stringify(t.deferred)}|${JSON.stringify(t.vars)}|${t.held.join(',')}`;
