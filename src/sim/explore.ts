@@ -8,7 +8,7 @@ import { conflicts, emptyFootprint, type Footprint, recordInto, stopRecording } 
 import { FutureAccess } from './future-access.js';
 import { computeProtection } from './locksets.js';
 import type { Scenario } from './scenario.js';
-import { cloneState, type HeapObject, NULL, type SimState, StateKeys } from './state.js';
+import { cloneState, type HeapObject, initialSimState, NULL, type SimState, StateKeys } from './state.js';
 import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
 
 /**
@@ -67,16 +67,7 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
     pageIds.push(objects.length - 1);
   }
   const actors = (scenario.setup ? 1 : 0) + scenario.actors.length;
-  const state: SimState = {
-    threads: Array.from({ length: actors }, () => ({ status: 'running' as const, step: 0, frames: [], buffer: [], deferred: [], vars: {}, held: [] })),
-    objects,
-    lists: {},
-    locks: {},
-    lockKinds: {},
-    module: 'loaded',
-    deviceLists: {},
-    pageOwner: {},
-  };
+  const state = initialSimState(actors, objects);
   const moduleSteps = scenario.actors.some((a) => a.script.some((s) => s.do === 'unload'));
   const roots = [
     ...scenario.actors.flatMap((a) => a.script.flatMap((s) => (s.do === 'call' ? [s.fn] : []))),

@@ -170,6 +170,27 @@ function cloneThread(t: ThreadState): ThreadState {
   };
 }
 
+/**
+ * A state before anything ran: `threads` threads at the start of their scripts, and `objects`.
+ * Built with every field a copy has, so that all states share one shape.
+ */
+export function initialSimState(threads: number, objects: HeapObject[]): SimState {
+  return {
+    threads: Array.from({ length: threads }, () => ({ status: 'running', step: 0, frames: [], buffer: [], deferred: [], vars: {}, held: [], [PART]: undefined })),
+    objects,
+    lists: {},
+    locks: {},
+    lockKinds: {},
+    module: 'loaded',
+    deviceLists: {},
+    pageOwner: {},
+    reordering: undefined,
+    [OWNED]: undefined,
+    [RECORDER]: undefined,
+    [KEY]: undefined,
+  };
+}
+
 /** A copy of `t` that is done, its script over at `step`. */
 export function finishedThread(t: ThreadState, step: number): ThreadState {
   return { status: 'done', step, frames: [], buffer: t.buffer, deferred: t.deferred, vars: t.vars, held: t.held, [PART]: undefined };
