@@ -159,16 +159,18 @@ function threadTransitions(state: SimState, t: number, ctx: WorldContext, skip: 
   return out;
 }
 
-/** What may sleep after `ran`: the sleepers and earlier siblings that commute with it. */
-function sleepAfter(ran: Transition, sleeping: SleepSet, earlier: readonly Transition[]): SleepSet {
-  const next = new Map<string, Footprint>();
+/** What may sleep after `siblings[at]` ran: the sleepers and earlier siblings that commute with it. */
+function sleepAfter(siblings: readonly Transition[], at: number, sleeping: SleepSet): SleepSet {
+  const ran = siblings[at]!;
+  let next: Map<string, Footprint> | undefined;
   for (const [id, footprint] of sleeping) {
-    if (threadOfTransition(id) !== ran.thread && !conflicts(footprint, ran.footprint)) next.set(id, footprint);
+    if (threadOfTransition(id) !== ran.thread && !conflicts(footprint, ran.footprint)) (next ??= new Map()).set(id, footprint);
   }
-  for (const sibling of earlier) {
-    if (sibling.thread !== ran.thread && !conflicts(sibling.footprint, ran.footprint)) next.set(sibling.id, sibling.footprint);
+  for (let i = 0; i < at; i += 1) {
+    const sibling = siblings[i]!;
+    if (sibling.thread !== ran.thread && !conflicts(sibling.footprint, ran.footprint)) (next ??= new Map()).set(sibling.id, sibling.footprint);
   }
-  return next;
+  return next ?? NO_SLEEP;
 }
 
 /**
@@ -341,7 +343,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
       }
     }
     next.forEach((transition, i) => {
-      const after = sleepSets ? sleepAfter(transition, sleep, next.slice(0, i)) : NO_SLEEP;
+      const after = sleepSets ? sleepAfter(next, i, sleep) : NO_SLEEP;
       for (const outcome of transition.outcomes) {
         transitions += 1;
         if (outcome.unbounded) {

@@ -203,8 +203,9 @@ export function finishedThread(t: ThreadState, step: number): ThreadState {
  */
 interface Ownership {
   thread: number;
-  objects: Set<number>;
-  records: Set<SharedRecord>;
+  /** Few per state: arrays are cheaper to make than sets, and as quick to search at that size. */
+  objects: number[];
+  records: SharedRecord[];
 }
 
 /** The parts of a state that map names to values and change in place: shared until written, like heap objects. */
@@ -235,15 +236,15 @@ export function cloneState(s: SimState, thread: number): SimState {
     deviceLists: s.deviceLists,
     pageOwner: s.pageOwner,
     reordering: s.reordering,
-    [OWNED]: { thread, objects: new Set(), records: new Set() },
+    [OWNED]: { thread, objects: [], records: [] },
     // A copy made while a transition runs records into the same footprint: the transition is all its outcomes.
     [RECORDER]: s[RECORDER],
     [KEY]: undefined,
   };
   const source = s[OWNED];
   if (source) {
-    source.objects.clear();
-    source.records.clear();
+    source.objects.length = 0;
+    source.records.length = 0;
     if (source.thread !== thread) source.thread = -1;
   }
   return copy;
@@ -255,10 +256,10 @@ export function cloneState(s: SimState, thread: number): SimState {
  */
 export function mutableRecord<K extends SharedRecord>(s: SimState, field: K): SimState[K] {
   const owned = s[OWNED];
-  if (!owned || owned.records.has(field)) return s[field];
+  if (!owned || owned.records.includes(field)) return s[field];
   const copy = { ...s[field] };
   s[field] = copy;
-  owned.records.add(field);
+  owned.records.push(field);
   return copy;
 }
 
@@ -266,10 +267,10 @@ export function mutableRecord<K extends SharedRecord>(s: SimState, field: K): Si
 export function mutableObject(s: SimState, id: number): HeapObject {
   const owned = s[OWNED];
   const object = s.objects[id]!;
-  if (!owned || owned.objects.has(id)) return object;
+  if (!owned || owned.objects.includes(id)) return object;
   const copy = { ...object, fields: { ...object.fields }, [PART]: undefined };
   s.objects[id] = copy;
-  owned.objects.add(id);
+  owned.objects.push(id);
   return copy;
 }
 
@@ -277,7 +278,7 @@ export function mutableObject(s: SimState, id: number): HeapObject {
 export function placeObject(s: SimState, object: HeapObject, slot?: number): number {
   const id = slot ?? s.objects.length;
   s.objects[id] = object;
-  s[OWNED]?.objects.add(id);
+  s[OWNED]?.objects.push(id);
   return id;
 }
 
@@ -302,11 +303,11 @@ export class StateKeys {
     }
     for (let i = 0; i < s.objects.length; i += 1) {
       const o = s.objects[i]!;
-      key += pack(owned?.objects.has(i) ? this.id(objectKey(o)) : (o[PART] ??= this.id(objectKey(o))));
+      key += pack(owned?.objects.includes(i) ? this.id(objectKey(o)) : (o[PART] ??= this.id(objectKey(o))));
     }
     for (const field of KEYED_RECORDS) {
       const record = s[field];
-      if (owned?.records.has(field)) {
+      if (owned?.records.includes(field)) {
         key += pack(this.id(JSON.stringify(record)));
         continue;
       }
