@@ -1,7 +1,7 @@
 import type { FunctionProgram, Op } from '../model/program.js';
 import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
-import { actorName, commit, committable, MAX_OPS_PER_STEP, mayRun, type Outcome, performDeferred, stepThread, waitsFor } from './machine.js';
+import { actorName, commit, committable, createArguments, MAX_OPS_PER_STEP, mayRun, type Outcome, performDeferred, stepThread, waitsFor } from './machine.js';
 import { computeLiveness } from './liveness.js';
 import { commutesWithFutures } from './ample.js';
 import { conflicts, emptyFootprint, type Footprint, recordInto, stopRecording } from './footprint.js';
@@ -79,7 +79,9 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
   const concurrent = threadActors.map((_, i) => threadActors.map((__, j) => j).filter((j) => j !== i && !(scenario.setup && (i === 0 || j === 0))));
   const future = new FutureAccess(scenario.functions, indirect, threadActors.map((a) => a.script), LIST_LOCATION);
   const liveness = new Map([...scenario.functions.values()].map((fn) => [fn.name, computeLiveness(fn)]));
-  return { state, ctx: { scenario, globalObjects, pageIds, moduleSteps, reduce: true, protection, liveness, concurrent, future, keys: new StateKeys() } };
+  const ctx: WorldContext = { scenario, globalObjects, pageIds, moduleSteps, reduce: true, protection, liveness, concurrent, future, keys: new StateKeys(), arguments: new Map() };
+  createArguments(state, ctx);
+  return { state, ctx };
 }
 
 /** One transition of a state: a step of a thread, a commit of one buffered store, or a late load landing. */

@@ -340,19 +340,38 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 
   if (!fn) return 'started';
   const frame = newFrame(fn.name, fn.entry);
   fn.params.forEach((param, i) => {
-    frame.regs[param.name] = bindArg(w.state, step.args[i], param.type, ctx, thread);
+    frame.regs[param.name] = bindArg(w.state, step.args[i], param.type, ctx, thread, `${thread}:${t.step - 1}:${i}`);
   });
   t.frames.push(frame);
   return 'started';
 }
 
-function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: WorldContext, thread: number): Value {
+/**
+ * Makes, in a state before anything runs, the object each unknown pointer argument of a script call
+ * points to (the caller's own, say compaction's `struct compact_control`). Made when the call starts,
+ * their ids would depend on which thread allocated first, and every interleaving of two threads'
+ * allocations would be a state of its own, alike but for the numbering.
+ */
+export function createArguments(state: SimState, ctx: WorldContext): void {
+  const actors = ctx.scenario.setup ? [ctx.scenario.setup, ...ctx.scenario.actors] : ctx.scenario.actors;
+  actors.forEach((actor, thread) => {
+    actor.script.forEach((step, index) => {
+      if (step.do !== 'call') return;
+      ctx.scenario.functions.get(step.fn)?.params.forEach((param, i) => {
+        if (step.args[i]?.kind !== 'unknown' || !param.type.includes('*')) return;
+        ctx.arguments.set(`${thread}:${index}:${i}`, newObject(state, baseType(param.type), actor.device, false, thread));
+      });
+    });
+  });
+}
+
+function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: WorldContext, thread: number, at: string): Value {
   if (!spec) return UNKNOWN;
   switch (spec.kind) {
     case 'value':
       return spec.value;
     case 'unknown':
-      return type.includes('*') ? newObject(state, baseType(type), scriptOf(ctx, thread).device, false, thread) : UNKNOWN;
+      return ctx.arguments.get(at) ?? UNKNOWN;
     case 'device-core': {
       const found = state.objects.findIndex((o) => o.kind === 'device' && o.device === spec.device);
       return found >= 0 ? pointerTo(found) : UNKNOWN;

@@ -30,6 +30,8 @@ export interface WorldContext {
   future: FutureAccess;
   /** Canonical state identities, interned for this search. */
   keys: StateKeys;
+  /** The objects unknown pointer arguments of script calls point to, by `thread:step:argument`. */
+  arguments: Map<string, Value>;
 }
 
 export interface Fault {
