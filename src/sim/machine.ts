@@ -359,7 +359,7 @@ export function createArguments(state: SimState, ctx: WorldContext): void {
       if (step.do !== 'call') return;
       ctx.scenario.functions.get(step.fn)?.params.forEach((param, i) => {
         if (step.args[i]?.kind !== 'unknown' || !param.type.includes('*')) return;
-        ctx.arguments.set(`${thread}:${index}:${i}`, newObject(state, baseType(param.type), actor.device, false, thread));
+        ctx.arguments.set(`${thread}:${index}:${i}`, newObject(state, baseType(param.type), actor.device, false, thread, false));
       });
     });
   });
@@ -379,16 +379,20 @@ function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: 
     case 'device-object': {
       noteRead(state, 'A');
       const found = state.objects.findIndex((o, i) => i > 0 && o.kind === 'object' && o.device === spec.device && o.type === spec.type && o.live);
-      return found >= 0 ? pointerTo(found) : newObject(state, spec.type, spec.device, false, -1);
+      return found >= 0 ? pointerTo(found) : newObject(state, spec.type, spec.device, false, -1, false);
     }
   }
 }
 
 const baseType = (type: string): string => type.replace(/\*/g, '').replace(/\bconst\b/g, '').trim();
 
-/** A fresh object; freed objects' slots are handed out again first, as an allocator would. */
-function newObject(state: SimState, type: string, device: number, zeroed: boolean, owner: number): Value {
-  const reuse = state.objects.findIndex((o) => o.kind === 'object' && !o.live);
+/**
+ * A fresh object. An allocation takes a freed object's slot first, as an allocator would; a stand-in
+ * for an object the model knows nothing of (what hidden lines assigned, a device's state no probe
+ * made) takes a new one, since nothing says it is the freed one.
+ */
+function newObject(state: SimState, type: string, device: number, zeroed: boolean, owner: number, allocated = true): Value {
+  const reuse = allocated ? state.objects.findIndex((o) => o.kind === 'object' && !o.live) : -1;
   const object = { kind: 'object' as const, type, live: true, fields: {}, device, zeroed, owner };
   const id = placeObject(state, object, reuse >= 0 ? reuse : undefined);
   noteWrite(state, 'A');
@@ -404,7 +408,7 @@ function materializer(state: SimState, thread: number, fn: FunctionProgram, ctx:
     if (!declared) return UNKNOWN;
     const localStruct = declared.type.startsWith('struct') && fn.locals.some((l) => l.name === name);
     if (!declared.type.includes('*') && !localStruct) return UNKNOWN;
-    return newObject(state, baseType(declared.type), scriptOf(ctx, thread).device, false, thread);
+    return newObject(state, baseType(declared.type), scriptOf(ctx, thread).device, false, thread, false);
   };
 }
 
