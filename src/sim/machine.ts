@@ -340,11 +340,14 @@ function startNextStep(w: Work, thread: number, ctx: WorldContext): 'started' | 
   if (!fn) return 'started';
   const frame = newFrame(fn.name, fn.entry);
   fn.params.forEach((param, i) => {
-    frame.regs[param.name] = bindArg(w.state, step.args[i], param.type, ctx, thread, `${thread}:${t.step - 1}:${i}`);
+    frame.regs[param.name] = bindArg(w.state, step.args[i], ctx, argumentKey(thread, t.step - 1, i));
   });
   t.frames.push(frame);
   return 'started';
 }
+
+/** Where createArguments keeps the object of argument `i` of step `step` of `thread`. */
+const argumentKey = (thread: number, step: number, i: number): string => `${thread}:${step}:${i}`;
 
 /**
  * Makes, in a state before anything runs, the object each unknown pointer argument of a script call
@@ -359,13 +362,13 @@ export function createArguments(state: SimState, ctx: WorldContext): void {
       if (step.do !== 'call') return;
       ctx.scenario.functions.get(step.fn)?.params.forEach((param, i) => {
         if (step.args[i]?.kind !== 'unknown' || !param.type.includes('*')) return;
-        ctx.arguments.set(`${thread}:${index}:${i}`, newObject(state, baseType(param.type), actor.device, false, thread, false));
+        ctx.arguments.set(argumentKey(thread, index, i), newObject(state, baseType(param.type), actor.device, false, thread, false));
       });
     });
   });
 }
 
-function bindArg(state: SimState, spec: ArgSpec | undefined, type: string, ctx: WorldContext, thread: number, at: string): Value {
+function bindArg(state: SimState, spec: ArgSpec | undefined, ctx: WorldContext, at: string): Value {
   if (!spec) return UNKNOWN;
   switch (spec.kind) {
     case 'value':
