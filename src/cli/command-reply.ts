@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { UsageError } from '../model/errors.js';
+import type { Finding } from '../model/finding.js';
 import type { Patch } from '../model/patch.js';
 import { formatReply } from '../report/format-reply.js';
 import { reviewSeries } from '../rules/review-series.js';
@@ -60,7 +61,14 @@ async function runReply(input: string, flags: ReplyFlags, io: Io): Promise<numbe
   const findings = applyInlineIgnores(series, result.findings).kept;
 
   const patches = series.patches.filter((patch) => patch.files.length > 0);
-  const replies = patches.map((patch) => formatReply(patch, findings.filter((finding) => ownerOf(series, finding) === patch), {
+  const byPatch = new Map<Patch | undefined, Finding[]>();
+  for (const finding of findings) {
+    const owner = ownerOf(series, finding);
+    const owned = byPatch.get(owner);
+    if (owned) owned.push(finding);
+    else byPatch.set(owner, [finding]);
+  }
+  const replies = patches.map((patch) => formatReply(patch, byPatch.get(patch) ?? [], {
     date,
     messageId: replyMessageId(patch, flags.from, date),
     ...(flags.from !== undefined ? { from: flags.from } : {}),
