@@ -37,10 +37,9 @@ export interface ReviewOptions {
   sequentiallyConsistent?: boolean;
 }
 
+/** What a review keeps: the result alone, so a mbox of thousands of patches does not keep every unit's programs. */
 export interface SeriesReview {
   result: ReviewResult;
-  program: SeriesProgram;
-  verdicts: Verdict[];
 }
 
 /** Runs every scenario the series calls for; each verdict says whether it is complete. */
@@ -124,8 +123,6 @@ export async function reviewSeries(series: Series, options: ReviewOptions): Prom
       incomplete: reviews.flatMap((r) => r.result.incomplete),
       patches: series.patches.length,
     },
-    program: { patches: reviews.flatMap((r) => r.program.patches), diagnostics: reviews.flatMap((r) => r.program.diagnostics) },
-    verdicts: reviews.flatMap((r) => r.verdicts),
   };
 }
 
@@ -155,8 +152,6 @@ async function reviewUnit(series: Series, options: ReviewOptions): Promise<Serie
       incomplete,
       patches: series.patches.length,
     },
-    program,
-    verdicts,
   };
 }
 
