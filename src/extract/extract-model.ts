@@ -10,11 +10,29 @@ export interface ModelProgram {
   facts: FileFacts;
 }
 
+/** Models lowered lately, by file, text and the part of the scope the text names; few differ in a run. */
+const lowered = new Map<string, ModelProgram>();
+const LOWERED_KEPT = 16;
+
 /**
  * Lowers a built-in model: kernel code the patch does not show, written as C and read by the same
  * extractor as the patch, so the simulator runs both the same way. Lines are the model's own.
+ * Every unit of a mbox asks for its era's model; lowering it again each time was half the cost of a
+ * lone patch. Only the names of the scope that the model's text uses can change how it lowers.
  */
 export function extractModel(file: string, text: string, scope: Scope): ModelProgram {
+  const words = new Set(text.match(/\w+/g));
+  const named = (names: ReadonlySet<string>): string => [...names].filter((name) => words.has(name)).sort().join(',');
+  const key = `${file}\0${text}\0${named(scope.globals)}\0${named(scope.functions)}`;
+  const known = lowered.get(key);
+  if (known) return known;
+  const model = lowerModel(file, text, scope);
+  if (lowered.size >= LOWERED_KEPT) lowered.delete(lowered.keys().next().value!);
+  lowered.set(key, model);
+  return model;
+}
+
+function lowerModel(file: string, text: string, scope: Scope): ModelProgram {
   const rows = text.replace(/\n$/, '').split('\n');
   const source: CSource = { file, side: 'new', text, lines: rows.map((_, i) => ({ origin: 'model' as const, newLine: i + 1 })), gaps: [] };
   const tree = parseC(text);
