@@ -1,4 +1,4 @@
-import type { FunctionProgram, Op } from '../model/program.js';
+import type { Expr, FunctionProgram, Op } from '../model/program.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ScriptStep } from './scenario.js';
 import type { ThreadState } from './state.js';
@@ -32,6 +32,25 @@ export const FUTURE_JOIN = '#join';
 /** A page's reference count: page refcount operations read and write it. */
 export const REFCOUNT = '->_count';
 
+/** Which lists a list operation may touch, by the field (or global) of its head and entry: `list:pages`, `list:lru`; `list:*` for one it cannot name. */
+export const LIST_FIELD = 'list:';
+
+const TRAVERSALS: ReadonlySet<string> = new Set(['empty', 'first_entry', 'iter_first', 'iter_next', 'init']);
+
+function listKeyOf(e: Expr | undefined): string {
+  const target = e?.k === 'addr' ? e.arg : undefined;
+  if (target?.k === 'field') return `${LIST_FIELD}${target.field}`;
+  if (target?.k === 'name' && target.scope === 'global') return `${LIST_FIELD}${target.name}`;
+  return `${LIST_FIELD}*`;
+}
+
+/** The list keys of a list operation: its head's, and its entry's unless it only walks the head's list. */
+export function listKeys(op: Op & { kind: 'list' }): string[] {
+  const keys = op.head ? [listKeyOf(op.head)] : [];
+  if (op.entry && !TRAVERSALS.has(op.action)) keys.push(listKeyOf(op.entry));
+  return keys;
+}
+
 /** The name an ample set compares a lock by. */
 export function futureLockName(op: Op & { kind: 'lock' }): string {
   return op.lockClass === 'page' ? 'page' : lockName(op.lock) ?? '?';
@@ -64,6 +83,7 @@ export class FutureAccess {
   private readonly fromPc = new WeakMap<FunctionProgram, Access[]>();
   private readonly ofThreads = new WeakMap<ThreadState, Access>();
   private last: { among: readonly number[]; threads: ThreadState[]; result: Access[] } | undefined;
+  private readonly families = new Map<string, Set<string>>();
 
   constructor(
     private readonly functions: ReadonlyMap<string, FunctionProgram>,
@@ -111,6 +131,8 @@ export class FutureAccess {
     for (const entry of thread.buffer) {
       const key = keyOfLocation(entry.loc, this.listLocation);
       if (key) access.writes.add(key);
+      // A buffered list change is not told apart by list: it may be on any.
+      if (key === 'list') access.writes.add(`${LIST_FIELD}*`);
     }
     for (const late of thread.deferred) {
       const key = keyOfLocation(late.loc, this.listLocation);
@@ -121,12 +143,37 @@ export class FutureAccess {
     return result;
   }
 
+  /**
+   * The list keys whose operations can touch a list with head key `head`: its own, and the entry
+   * keys of whatever is ever added to such a head (their deletions and moves take entries off it).
+   */
+  listFamily(head: string): ReadonlySet<string> {
+    let family = this.families.get(head);
+    if (family) return family;
+    const added = new Map<string, Set<string>>();
+    for (const fn of this.functions.values()) {
+      for (const op of fn.ops) {
+        if (op.kind !== 'list' || !op.head || !op.entry || TRAVERSALS.has(op.action)) continue;
+        const to = listKeyOf(op.head);
+        added.set(to, (added.get(to) ?? new Set()).add(listKeyOf(op.entry)));
+      }
+    }
+    // Transitively: a spliced list's head is an entry key here, and its own entries come along.
+    family = new Set([head]);
+    for (const key of family) for (const entry of added.get(key) ?? []) family.add(entry);
+    this.families.set(head, family);
+    return family;
+  }
+
   /** One operation's own accesses, a call's being all its callee may do. */
   private opAccess(op: Op, into: MutableAccess): void {
     const keys = accessKeys(op);
     const writes = op.kind === 'store' || op.kind === 'list';
     for (const key of keys) (writes ? into.writes : into.reads).add(key);
-    if (op.kind === 'list') into.reads.add('list');
+    if (op.kind === 'list') {
+      into.reads.add('list');
+      for (const key of listKeys(op)) into.writes.add(key);
+    }
     if (op.kind === 'free' && op.what === 'object') into.writes.add(FREES_OBJECTS);
     if (op.kind === 'lock' && op.action !== 'init' && op.lockClass !== 'rcu') into.writes.add(`${FUTURE_LOCK}${futureLockName(op)}`);
     if (op.kind === 'alloc' || op.kind === 'spawn' || op.kind === 'free' || op.kind === 'gap') into.writes.add(FUTURE_ALLOC);

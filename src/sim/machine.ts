@@ -3,7 +3,7 @@ import type { TraceStep } from '../model/verdict.js';
 import { BOUND_MACROS, ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
 import { evaluate, locationOf, refine } from './evaluate.js';
 import { EVERYTHING, type Footprint, noteLock, noteRead, noteWrite, recordInto } from './footprint.js';
-import { type Access, FUTURE_UNLOAD, futureLockName } from './future-access.js';
+import { type Access, FUTURE_LOCK, FUTURE_UNLOAD, futureLockName, LIST_FIELD, listKeys } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
@@ -102,6 +102,24 @@ function isPrivate(op: Op, thread: number, state: SimState, ctx: WorldContext, o
   return keys.every((key) => others.every((o) => !o.writes.has(key) && (op.kind === 'load' || !o.reads.has(key))));
 }
 
+/**
+ * Initialising a lock or a list head nobody else will touch: no other thread may still take a lock
+ * of that name, or work on a list that head's entries can be on (see FutureAccess.listFamily), or
+ * free an object under it. Such an init commutes with everything the others do from here on.
+ */
+function isPrivateInit(op: Op, others: readonly Access[], ctx: WorldContext): boolean {
+  if ((op.kind !== 'lock' && op.kind !== 'list') || op.action !== 'init') return false;
+  if (others.some((o) => o.writes.has(FREES_OBJECTS))) return false;
+  if (op.kind === 'lock') {
+    const name = futureLockName(op);
+    return !others.some((o) => [...o.writes].some((key) => key.startsWith(FUTURE_LOCK) && (name === '?' || key === `${FUTURE_LOCK}${name}` || key === `${FUTURE_LOCK}?`)));
+  }
+  const [head] = listKeys(op);
+  if (head === undefined || head === `${LIST_FIELD}*`) return false;
+  const family = ctx.future.listFamily(head);
+  return !others.some((o) => o.writes.has(`${LIST_FIELD}*`) || [...family].some((key) => o.writes.has(key)));
+}
+
 /** The object a load or store touches, when it is one only this thread can reach yet. */
 function touchesOwnObject(op: Op, state: SimState, thread: number, frame: Frame, ctx: WorldContext): boolean {
   if (op.kind !== 'load' && op.kind !== 'store') return false;
@@ -139,7 +157,7 @@ function isVisible(op: Op, fn: FunctionProgram, ctx: WorldContext, held: readonl
   if (touchesOwnObject(op, state, thread, frame, ctx)) return false;
   if (VISIBLE_KINDS.has(op.kind)) {
     const others = othersFuture(state, thread, ctx);
-    if (!isProtected(op, held, thread, state, ctx, others) && !isPrivate(op, thread, state, ctx, others)) return true;
+    if (!isProtected(op, held, thread, state, ctx, others) && !isPrivate(op, thread, state, ctx, others) && !isPrivateInit(op, others, ctx)) return true;
   }
   return ctx.moduleSteps && ctx.scenario.moduleFunctions.has(fn.name) && op.kind !== 'nop' && unloadMayInterleave(state, thread, ctx);
 }
