@@ -1,5 +1,5 @@
 import { EVERYTHING, type Footprint } from './footprint.js';
-import { type Access, FUTURE_ALLOC, FUTURE_JOIN, FUTURE_LOCK, FUTURE_UNLOAD } from './future-access.js';
+import { type Access, FUTURE_ALLOC, FUTURE_JOIN, FUTURE_UNLOAD, mayTakeLock } from './future-access.js';
 import { FREES_OBJECTS } from './locksets.js';
 
 /**
@@ -48,16 +48,14 @@ function checkOf(key: string, write: boolean): Check {
     case 'S:':
       // Waiting for a thread is only enabled once it is done: nothing it does can change that.
       return write ? 'J' : '-';
+    // A lock is compared by name (footprint locks against mayTakeLock). Who owns an object: another
+    // thread can neither reach an object this one owns nor claim one it shares.
     case 'K:':
-      // Compared by name: see lockMeets.
-      return '-';
     case 'W:':
-      // Who owns an object: another thread can neither reach an object this one owns nor claim one it shares.
       return '-';
+    // An object's type, and another CPU's store buffer (always empty when stores are not buffered).
     case 'T:':
-      return write ? '!' : '-';
     case 'B:':
-      // Another CPU's store buffer: always empty when stores are not buffered.
       return write ? '!' : '-';
     default:
       break;
@@ -126,13 +124,6 @@ function meets(check: Check, other: Access): boolean {
   return other.writes.has(FREES_OBJECTS) || (kind === 'p' && other.writes.has(FUTURE_ALLOC));
 }
 
-function lockMeets(name: string, other: Access): boolean {
-  if (other.writes.has(`${FUTURE_LOCK}?`)) return true;
-  if (name !== '?') return other.writes.has(`${FUTURE_LOCK}${name}`);
-  for (const key of other.writes) if (key.startsWith(FUTURE_LOCK)) return true;
-  return false;
-}
-
 /** Whether transitions with these footprints commute with everything the other threads may still do. */
 export function commutesWithFutures(footprints: readonly Footprint[], others: readonly Access[]): boolean {
   if (others.length === 0) return true;
@@ -147,7 +138,7 @@ export function commutesWithFutures(footprints: readonly Footprint[], others: re
   if (needs.has('!')) return false;
   for (const other of others) {
     for (const check of needs) if (meets(check, other)) return false;
-    for (const name of locks) if (lockMeets(name, other)) return false;
+    for (const name of locks) if (mayTakeLock(other, name)) return false;
   }
   return true;
 }

@@ -51,6 +51,14 @@ export function listKeys(op: Op & { kind: 'list' }): string[] {
   return keys;
 }
 
+/** Whether a thread that may still do `access` may take a lock of this name (`?`: a lock the source does not name). */
+export function mayTakeLock(access: Access, name: string): boolean {
+  if (access.writes.has(`${FUTURE_LOCK}?`)) return true;
+  if (name !== '?') return access.writes.has(`${FUTURE_LOCK}${name}`);
+  for (const key of access.writes) if (key.startsWith(FUTURE_LOCK)) return true;
+  return false;
+}
+
 /** The name an ample set compares a lock by. */
 export function futureLockName(op: Op & { kind: 'lock' }): string {
   return op.lockClass === 'page' ? 'page' : lockName(op.lock) ?? '?';
@@ -84,6 +92,7 @@ export class FutureAccess {
   private readonly ofThreads = new WeakMap<ThreadState, Access>();
   private last: { among: readonly number[]; threads: ThreadState[]; result: Access[] } | undefined;
   private readonly families = new Map<string, Set<string>>();
+  private added: Map<string, Set<string>> | undefined;
 
   constructor(
     private readonly functions: ReadonlyMap<string, FunctionProgram>,
@@ -150,6 +159,17 @@ export class FutureAccess {
   listFamily(head: string): ReadonlySet<string> {
     let family = this.families.get(head);
     if (family) return family;
+    const added = this.additions();
+    // Transitively: a spliced list's head is an entry key here, and its own entries come along.
+    family = new Set([head]);
+    for (const key of family) for (const entry of added.get(key) ?? []) family.add(entry);
+    this.families.set(head, family);
+    return family;
+  }
+
+  /** Per head key, the entry keys some operation adds to (or moves onto, or splices onto) such a head. */
+  private additions(): ReadonlyMap<string, ReadonlySet<string>> {
+    if (this.added) return this.added;
     const added = new Map<string, Set<string>>();
     for (const fn of this.functions.values()) {
       for (const op of fn.ops) {
@@ -158,11 +178,8 @@ export class FutureAccess {
         added.set(to, (added.get(to) ?? new Set()).add(listKeyOf(op.entry)));
       }
     }
-    // Transitively: a spliced list's head is an entry key here, and its own entries come along.
-    family = new Set([head]);
-    for (const key of family) for (const entry of added.get(key) ?? []) family.add(entry);
-    this.families.set(head, family);
-    return family;
+    this.added = added;
+    return added;
   }
 
   /** One operation's own accesses, a call's being all its callee may do. */

@@ -3,7 +3,7 @@ import type { TraceStep } from '../model/verdict.js';
 import { BOUND_MACROS, ERROR_POINTER_APIS, SLEEPING_CALLS } from '../extract/kernel-api.js';
 import { evaluate, locationOf, refine } from './evaluate.js';
 import { EVERYTHING, type Footprint, noteLock, noteRead, noteWrite, recordInto } from './footprint.js';
-import { type Access, FUTURE_LOCK, FUTURE_UNLOAD, futureLockName, LIST_FIELD, listKeys } from './future-access.js';
+import { type Access, FUTURE_UNLOAD, futureLockName, LIST_FIELD, listKeys, mayTakeLock } from './future-access.js';
 import { accessKeys, FREES_OBJECTS, lockName } from './locksets.js';
 import type { ArgSpec } from './scenario.js';
 import {
@@ -112,7 +112,7 @@ function isPrivateInit(op: Op, others: readonly Access[], ctx: WorldContext): bo
   if (others.some((o) => o.writes.has(FREES_OBJECTS))) return false;
   if (op.kind === 'lock') {
     const name = futureLockName(op);
-    return !others.some((o) => [...o.writes].some((key) => key.startsWith(FUTURE_LOCK) && (name === '?' || key === `${FUTURE_LOCK}${name}` || key === `${FUTURE_LOCK}?`)));
+    return !others.some((o) => mayTakeLock(o, name));
   }
   const [head] = listKeys(op);
   if (head === undefined || head === `${LIST_FIELD}*`) return false;

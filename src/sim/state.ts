@@ -286,7 +286,8 @@ export function placeObject(s: SimState, object: HeapObject, slot?: number): num
  * Canonical identities of states for the visited set, built from interned parts: each thread, heap
  * object and record of a state is numbered once by its canonical JSON, and a state's key is the
  * string of its part numbers. Parts a state shares with the one it was copied from never change, so
- * their numbers are kept on the part and the string of a shared part is never built twice. The key
+ * their numbers are kept (on a thread, frame or object under a symbol; for a record, which maps
+ * names to values, beside it) and the string of a shared part is never built twice. The key
  * is exact (no hashing) and short: a few code units per part.
  */
 export class StateKeys {
