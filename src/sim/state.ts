@@ -316,7 +316,9 @@ export class StateKeys {
       if (id === undefined) this.recordIds.set(record, (id = this.id(JSON.stringify(record))));
       key += pack(id);
     }
-    return key + pack(this.id(s.reordering ? `${s.module}|${JSON.stringify(s.reordering)}` : s.module));
+    // Which reordering a path saw only explains the violations below it, and the search keeps the first
+    // path to a state (the shortest): whether it saw one is what tells the reported violations apart.
+    return key + pack(this.id(s.reordering ? `${s.module}|reordered` : s.module));
   }
 
   /** The key of a state no transition will change again (a transition's outcome): computed once. */
