@@ -120,26 +120,8 @@ function threadTransitions(state: SimState, t: number, ctx: WorldContext, skip: 
     if (outcomes.length > 0) out.push({ id: stepId, thread: t, outcomes, footprint });
   }
   for (const index of committable(state, t)) {
-    const entry = thread.buffer[index]!;
-    const id = `c${t}:${entry.loc}`;
-    if (skip(id)) continue;
-    const footprint = emptyFootprint();
-    const next = cloneState(state, t);
-    recordInto(next, footprint);
-    const step: TraceStep = {
-      thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: opOf(ctx, entry.op)?.text ?? '(store)',
-      anchor: anchorOfOp(ctx, entry.op), commit: true, note: 'becomes visible to the other CPUs',
-      location: entry.loc === LIST_LOCATION ? locationName(next, decodeListChange(entry.value).entry) : locationName(next, entry.loc), access: 'write',
-    };
-    let outcome: Outcome;
-    try {
-      commit(next, t, index);
-      outcome = { state: next, steps: [step] };
-    } catch (error) {
-      if (!(error instanceof ViolationError)) throw error;
-      outcome = { state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } };
-    }
-    out.push({ id, thread: t, outcomes: [outcome], footprint });
+    const id = commitId(t, thread.buffer[index]!.loc);
+    if (!skip(id)) out.push(commitTransition(state, t, index, ctx, id));
   }
   for (const d of thread.deferred) {
     const id = `d${t}:${d.reg}`;
@@ -151,14 +133,64 @@ function threadTransitions(state: SimState, t: number, ctx: WorldContext, skip: 
     const outcome = { state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] };
     out.push({ id, thread: t, outcomes: [outcome], footprint });
   }
-  for (const transition of out) {
-    for (const outcome of transition.outcomes) {
-      stopRecording(outcome.state);
-      // Whether a violation counts as one seen under reordering depends on the path's reordering.
-      if (outcome.violation) transition.footprint.reads.add('R');
-    }
-  }
+  for (const transition of out) endRecording(transition);
   return out;
+}
+
+function endRecording(transition: Transition): void {
+  for (const outcome of transition.outcomes) {
+    stopRecording(outcome.state);
+    // Whether a violation counts as one seen under reordering depends on the path's reordering.
+    if (outcome.violation) transition.footprint.reads.add('R');
+  }
+}
+
+function commitId(thread: number, location: string): string {
+  return `c${thread}:${location}`;
+}
+
+/** Buffered entry `index` of thread `t` becoming visible to the other CPUs. */
+function commitTransition(state: SimState, t: number, index: number, ctx: WorldContext, id: string): Transition {
+  const entry = state.threads[t]!.buffer[index]!;
+  const footprint = emptyFootprint();
+  const next = cloneState(state, t);
+  recordInto(next, footprint);
+  const step: TraceStep = {
+    thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: opOf(ctx, entry.op)?.text ?? '(store)',
+    anchor: anchorOfOp(ctx, entry.op), commit: true, note: 'becomes visible to the other CPUs',
+    location: entry.loc === LIST_LOCATION ? locationName(next, decodeListChange(entry.value).entry) : locationName(next, entry.loc), access: 'write',
+  };
+  let outcome: Outcome;
+  try {
+    commit(next, t, index);
+    outcome = { state: next, steps: [step] };
+  } catch (error) {
+    if (!(error instanceof ViolationError)) throw error;
+    outcome = { state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } };
+  }
+  return { id, thread: t, outcomes: [outcome], footprint };
+}
+
+/**
+ * Under store reordering, the oldest buffered store of a thread that no other thread may still
+ * touch: when it becomes visible is nobody else's business, so committing it is the one transition
+ * this state needs (a persistent set of one). Without this every order of a thread's commits among
+ * its own later steps, once the others are past the location, was a state of its own. Its key in
+ * the footprint, `B:`, only matters to a thread that reads the location, which no other will.
+ */
+function privateCommit(state: SimState, ctx: WorldContext, skip: (id: string) => boolean): Transition | undefined {
+  for (let t = 0; t < state.threads.length; t += 1) {
+    const entry = state.threads[t]!.buffer[0];
+    if (entry === undefined || entry.loc === '|') continue;
+    const id = commitId(t, entry.loc);
+    if (skip(id)) continue;
+    const transition = commitTransition(state, t, 0, ctx, id);
+    endRecording(transition);
+    const { reads, writes, locks } = transition.footprint;
+    const own = { reads, writes: new Set([...writes].filter((key) => !key.startsWith('B:'))), locks };
+    if (commutesWithFutures([own], ctx.future.ofAll(state.threads, ctx.concurrent[t]!))) return transition;
+  }
+  return undefined;
 }
 
 /** What may sleep after `siblings[at]` ran: the sleepers and earlier siblings that commute with it. */
@@ -326,8 +358,9 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     expanded.add(index);
     if (!first) queuedRuns.set(index, queuedRuns.get(index)! - 1);
     const skip = only ? (id: string): boolean => !only.has(id) : (id: string): boolean => sleep.has(id);
-    const next = ampleSets && first
-      ? ampleTransitions(state, ctx, skip, sleep, (s) => visited.has(keyOf(s)))
+    const alone = scenario.relaxedStores && reduce && first ? privateCommit(state, ctx, skip) : undefined;
+    const next = alone ? [alone]
+      : ampleSets && first ? ampleTransitions(state, ctx, skip, sleep, (s) => visited.has(keyOf(s)))
       : transitionsOf(state, ctx, skip);
     if (first && next.length === 0 && sleep.size === 0) {
       if (stuck(state, ctx)) {
