@@ -1,15 +1,16 @@
-import type { FunctionProgram, Op } from '../model/program.js';
 import type { Anchor } from '../model/program.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
-import { actorName, commit, committable, createArguments, MAX_OPS_PER_STEP, mayRun, type Outcome, performDeferred, stepThread, waitsFor } from './machine.js';
+import { actorName, createArguments, MAX_OPS_PER_STEP, mayRun, type Outcome, stepThread, waitsFor } from './machine.js';
 import { computeLiveness } from './liveness.js';
 import { commutesWithFutures } from './ample.js';
-import { conflicts, emptyFootprint, type Footprint, recordInto, stopRecording } from './footprint.js';
+import { conflicts, type Footprint } from './footprint.js';
 import { FutureAccess } from './future-access.js';
 import { computeProtection } from './locksets.js';
 import type { Scenario } from './scenario.js';
-import { cloneState, type HeapObject, initialSimState, NULL, type SimState, StateKeys } from './state.js';
-import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
+import { SearchTree } from './search-tree.js';
+import { type HeapObject, initialSimState, NULL, type SimState, StateKeys } from './state.js';
+import { anchorOfOp, outcomesOf, privateCommit, threadOfTransition, threadTransitions, type Transition, transitionsOf } from './transitions.js';
+import { LIST_LOCATION, type WorldContext } from './world.js';
 
 /**
  * Breadth-first search over interleavings and store commits with visited-state hashing, so the first
@@ -43,12 +44,8 @@ export interface Exploration {
   finals: SimState[];
 }
 
-interface Node {
-  parent: number;
-  steps: TraceStep[];
-}
-
-function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext } {
+/** The state before anything ran, and the world it runs in. */
+export function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext } {
   const objects: HeapObject[] = [{ kind: 'globals', type: '', live: true, fields: {}, device: -1, zeroed: true, owner: -1 }];
   const globalObjects = new Map<string, number>();
   for (const global of scenario.globals) {
@@ -84,114 +81,10 @@ function initialState(scenario: Scenario): { state: SimState; ctx: WorldContext 
   return { state, ctx };
 }
 
-/** One transition of a state: a step of a thread, a commit of one buffered store, or a late load landing. */
-interface Transition {
-  id: string;
-  thread: number;
-  outcomes: Outcome[];
-  footprint: Footprint;
-}
-
 /** Sleeping transitions by id, with the footprint each had when it ran. */
 type SleepSet = ReadonlyMap<string, Footprint>;
 
 const NO_SLEEP: SleepSet = new Map();
-
-function threadOfTransition(id: string): number {
-  return Number(id.slice(1, id.indexOf(':')));
-}
-
-/**
- * The transitions of a state in a fixed order, each run to all its outcomes, except those `skip`
- * rules out (asleep, or already run): they are not even run.
- */
-function transitionsOf(state: SimState, ctx: WorldContext, skip: (id: string) => boolean): Transition[] {
-  return state.threads.flatMap((_, t) => threadTransitions(state, t, ctx, skip));
-}
-
-/** The transitions of thread `t`: its step, a commit of each committable store, each late load landing. */
-function threadTransitions(state: SimState, t: number, ctx: WorldContext, skip: (id: string) => boolean): Transition[] {
-  const out: Transition[] = [];
-  const thread = state.threads[t]!;
-  const stepId = `s${t}:`;
-  if (!skip(stepId)) {
-    const footprint = emptyFootprint();
-    const outcomes = stepThread(state, t, ctx, footprint);
-    if (outcomes.length > 0) out.push({ id: stepId, thread: t, outcomes, footprint });
-  }
-  for (const index of committable(state, t)) {
-    const id = commitId(t, thread.buffer[index]!.loc);
-    if (!skip(id)) out.push(commitTransition(state, t, index, ctx, id));
-  }
-  for (const d of thread.deferred) {
-    const id = `d${t}:${d.reg}`;
-    if (skip(id)) continue;
-    const footprint = emptyFootprint();
-    const next = cloneState(state, t);
-    recordInto(next, footprint);
-    performDeferred(next, t, d.reg);
-    const outcome = { state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] };
-    out.push({ id, thread: t, outcomes: [outcome], footprint });
-  }
-  for (const transition of out) endRecording(transition);
-  return out;
-}
-
-function endRecording(transition: Transition): void {
-  for (const outcome of transition.outcomes) {
-    stopRecording(outcome.state);
-    // Whether a violation counts as one seen under reordering depends on the path's reordering.
-    if (outcome.violation) transition.footprint.reads.add('R');
-  }
-}
-
-function commitId(thread: number, location: string): string {
-  return `c${thread}:${location}`;
-}
-
-/** Buffered entry `index` of thread `t` becoming visible to the other CPUs. */
-function commitTransition(state: SimState, t: number, index: number, ctx: WorldContext, id: string): Transition {
-  const entry = state.threads[t]!.buffer[index]!;
-  const footprint = emptyFootprint();
-  const next = cloneState(state, t);
-  recordInto(next, footprint);
-  const step: TraceStep = {
-    thread: t, actor: actorName(ctx, t), function: entry.op.split('#')[0] ?? '', text: opOf(ctx, entry.op)?.text ?? '(store)',
-    anchor: anchorOfOp(ctx, entry.op), commit: true, note: 'becomes visible to the other CPUs',
-    location: entry.loc === LIST_LOCATION ? locationName(next, decodeListChange(entry.value).entry) : locationName(next, entry.loc), access: 'write',
-  };
-  let outcome: Outcome;
-  try {
-    commit(next, t, index);
-    outcome = { state: next, steps: [step] };
-  } catch (error) {
-    if (!(error instanceof ViolationError)) throw error;
-    outcome = { state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } };
-  }
-  return { id, thread: t, outcomes: [outcome], footprint };
-}
-
-/**
- * Under store reordering, the oldest buffered store of a thread that no other thread may still
- * touch: when it becomes visible is nobody else's business, so committing it is the one transition
- * this state needs (a persistent set of one). Without this every order of a thread's commits among
- * its own later steps, once the others are past the location, was a state of its own. Its key in
- * the footprint, `B:`, only matters to a thread that reads the location, which no other will.
- */
-function privateCommit(state: SimState, ctx: WorldContext, skip: (id: string) => boolean): Transition | undefined {
-  for (let t = 0; t < state.threads.length; t += 1) {
-    const entry = state.threads[t]!.buffer[0];
-    if (entry === undefined || entry.loc === '|') continue;
-    const id = commitId(t, entry.loc);
-    if (skip(id)) continue;
-    const transition = commitTransition(state, t, 0, ctx, id);
-    endRecording(transition);
-    const { reads, writes, locks } = transition.footprint;
-    const own = { reads, writes: new Set([...writes].filter((key) => !key.startsWith('B:'))), locks };
-    if (commutesWithFutures([own], ctx.future.ofAll(state.threads, ctx.concurrent[t]!))) return transition;
-  }
-  return undefined;
-}
 
 /** What may sleep after `siblings[at]` ran: the sleepers and earlier siblings that commute with it. */
 function sleepAfter(siblings: readonly Transition[], at: number, sleeping: SleepSet): SleepSet {
@@ -240,16 +133,6 @@ function intersect(a: SleepSet, b: SleepSet): SleepSet {
   return both;
 }
 
-function opOf(ctx: WorldContext, ref: string): Op | undefined {
-  const [fn, id] = ref.split('#');
-  const program: FunctionProgram | undefined = ctx.scenario.functions.get(fn ?? '');
-  return program?.ops[Number(id)];
-}
-
-function anchorOfOp(ctx: WorldContext, ref: string): Anchor {
-  return opOf(ctx, ref)?.anchor ?? { file: '?', origin: 'model' };
-}
-
 function stuck(state: SimState, ctx: WorldContext): boolean {
   const unfinished = state.threads.some((t) => t.status !== 'done');
   return unfinished && state.threads.every((_, i) => !mayRun(state, i, ctx) || stepThread(state, i, ctx).length === 0);
@@ -260,11 +143,11 @@ function violationKey(v: { kind: string; anchor: Anchor; message: string; key?: 
   return `${v.kind}|${where}|${reordered}`;
 }
 
-function traceOf(nodes: Node[], index: number, last: TraceStep[]): TraceStep[] {
-  const chunks: TraceStep[][] = [last];
-  for (let i = index; i > 0; i = nodes[i]!.parent) chunks.push(nodes[i]!.steps);
-  return chunks.reverse().flat();
-}
+/**
+ * Every state at a depth that is a multiple of this is kept once expanded, so reaching any state
+ * again (to run what slept there) runs at most this many transitions less one.
+ */
+const KEEP_EVERY = 4;
 
 export function explore(scenario: Scenario, options: ExploreOptions): Exploration {
   const { state: init, ctx } = initialState(scenario);
@@ -272,8 +155,28 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   ctx.reduce = reduce;
   const keyOf = (s: SimState): string => ctx.keys.ofFinal(s);
   const visited = new Map<string, number>([[keyOf(init), 0]]);
-  const nodes: Node[] = [{ parent: -1, steps: [] }];
+  const tree = new SearchTree();
+  /** The states queued and not yet expanded, and those kept (see KEEP_EVERY): the rest are run again when needed. */
   const states: (SimState | undefined)[] = [init];
+  const reached = (from: SimState, index: number): Outcome => outcomesOf(from, tree.via(index), ctx)[tree.outcome(index)]!;
+  const stateAt = (index: number): SimState => {
+    const down: number[] = [];
+    let i = index;
+    for (; states[i] === undefined; i = tree.parent(i)) down.push(i);
+    let state = states[i]!;
+    for (let j = down.length - 1; j >= 0; j -= 1) state = reached(state, down[j]!).state;
+    return state;
+  };
+  const stepsTo = (index: number): TraceStep[] => {
+    const steps: TraceStep[] = [];
+    let state = init;
+    for (const i of tree.path(index)) {
+      const outcome = reached(state, i);
+      steps.push(...outcome.steps);
+      state = outcome.state;
+    }
+    return steps;
+  };
   const violations = new Map<string, Violation>();
   const finals: SimState[] = [];
   const started = options.now?.() ?? 0;
@@ -292,7 +195,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     const key = violationKey(v, reordering !== undefined);
     if (violations.has(key)) return;
     // The setup ran alone before anything raced: its steps explain nothing about the interleaving.
-    const trace = traceOf(nodes, index, outcome.steps).filter((s) => !(scenario.setup && s.thread === 0));
+    const trace = [...stepsTo(index), ...outcome.steps].filter((s) => !(scenario.setup && s.thread === 0));
     // In the scenario's order, not the trace's: a shorter interleaving found another day names them alike.
     const actors = [...new Set([...trace].sort((a, b) => a.thread - b.thread).map((s) => s.actor))];
     const violation: Violation = {
@@ -313,19 +216,17 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   /** Per state: the sleep set it is (or was) expanded with; what a later, smaller one must still run. */
   const sleepOf = new Map<number, SleepSet>();
   const expanded = new Set<number>();
-  /** Runs of a state still queued: the state is kept until the last. */
-  const queuedRuns = new Map<number, number>();
   const queue: { index: number; only?: ReadonlySet<string>; sleep?: SleepSet }[] = [{ index: 0 }];
 
-  const arrive = (parent: number, outcome: Outcome, sleep: SleepSet): void => {
+  const arrive = (parent: number, via: string, k: number, outcome: Outcome, sleep: SleepSet): void => {
     const key = keyOf(outcome.state);
     const known = visited.get(key);
     if (known === undefined) {
-      visited.set(key, nodes.length);
-      if (sleep.size > 0) sleepOf.set(nodes.length, sleep);
-      queue.push({ index: nodes.length });
-      states.push(outcome.state);
-      nodes.push({ parent, steps: outcome.steps });
+      const index = tree.add(parent, via, k);
+      visited.set(key, index);
+      if (sleep.size > 0) sleepOf.set(index, sleep);
+      queue.push({ index });
+      states[index] = outcome.state;
       return;
     }
     const before = sleepOf.get(known);
@@ -336,11 +237,10 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     if (!expanded.has(known) || after.size === before.size) return;
     // Reached again with less asleep: what slept the first time has not been run from here yet.
     queue.push({ index: known, only: new Set([...before.keys()].filter((id) => !sleep.has(id))), sleep });
-    queuedRuns.set(known, (queuedRuns.get(known) ?? 0) + 1);
   };
 
   while (head < queue.length) {
-    if (nodes.length > options.maxStates) {
+    if (tree.size > options.maxStates) {
       stoppedBy = 'states';
       break;
     }
@@ -351,12 +251,11 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     const item = queue[head]!;
     head += 1;
     const index = item.index;
-    const state = states[index]!;
+    const state = stateAt(index);
     const sleep = item.sleep ?? sleepOf.get(index) ?? NO_SLEEP;
     const only = item.only;
     const first = !expanded.has(index);
     expanded.add(index);
-    if (!first) queuedRuns.set(index, queuedRuns.get(index)! - 1);
     const skip = only ? (id: string): boolean => !only.has(id) : (id: string): boolean => sleep.has(id);
     const alone = scenario.relaxedStores && reduce && first ? privateCommit(state, ctx, skip) : undefined;
     const next = alone ? [alone]
@@ -379,25 +278,21 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     }
     next.forEach((transition, i) => {
       const after = sleepSets ? sleepAfter(next, i, sleep) : NO_SLEEP;
-      for (const outcome of transition.outcomes) {
+      transition.outcomes.forEach((outcome, k) => {
         transitions += 1;
         if (outcome.unbounded) {
           const { function: fn, anchor } = outcome.unbounded;
           unbounded.add(`not modelled: ${fn} ran ${MAX_OPS_PER_STEP} operations without touching shared memory, at ${anchor.file}:${anchor.newLine ?? anchor.oldLine ?? '?'}: a loop the model cannot bound; the step is cut there and the loop goes on in the next`);
         }
-        if (outcome.pruned) continue;
-        if (outcome.violation) {
-          record(index, outcome);
-          continue;
-        }
-        arrive(index, outcome, after);
-      }
+        if (outcome.pruned) return;
+        if (outcome.violation) record(index, outcome);
+        else arrive(index, transition.id, k, outcome, after);
+      });
     });
-    // Keep memory bounded: a state is only needed again if something slept in it, for its parent links otherwise.
-    if (!sleepOf.has(index) && !queuedRuns.get(index)) states[index] = undefined;
+    if (tree.depth(index) % KEEP_EVERY !== 0) states[index] = undefined;
   }
 
-  const coverage: Coverage = { states: visited.size, transitions, maxDepth: depthOf(nodes) };
+  const coverage: Coverage = { states: visited.size, transitions, maxDepth: tree.maxDepth() };
   if (stoppedBy) coverage.stoppedBy = stoppedBy;
   const actors = [...(scenario.setup ? [scenario.setup.name] : []), ...scenario.actors.map((a) => a.name)];
   return {
@@ -411,14 +306,4 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     },
     finals,
   };
-}
-
-function depthOf(nodes: Node[]): number {
-  let max = 0;
-  const depth: number[] = [0];
-  for (let i = 1; i < nodes.length; i += 1) {
-    depth[i] = depth[nodes[i]!.parent]! + 1;
-    if (depth[i]! > max) max = depth[i]!;
-  }
-  return max;
 }

@@ -294,31 +294,36 @@ export class StateKeys {
   private readonly ids = new Map<string, number>();
   private readonly recordIds = new WeakMap<object, number>();
 
-  /** The key of `s`: equal exactly for states that are the same in everything that can change. */
+  /**
+   * The key of `s`: equal exactly for states that are the same in everything that can change. Built
+   * as one flat string from the part numbers: a string grown by `+=` is a tree of pieces that the
+   * visited set would keep, a piece per part (a quarter of the search's memory).
+   */
   of(s: SimState): string {
     const owned = s[OWNED];
-    let key = '';
+    const codes: number[] = [];
     for (let i = 0; i < s.threads.length; i += 1) {
       const t = s.threads[i]!;
-      key += pack(owned?.thread === i ? this.id(this.threadKey(t)) : (t[PART] ??= this.id(this.threadKey(t))));
+      pack(codes, owned?.thread === i ? this.id(this.threadKey(t)) : (t[PART] ??= this.id(this.threadKey(t))));
     }
     for (let i = 0; i < s.objects.length; i += 1) {
       const o = s.objects[i]!;
-      key += pack(owned?.objects.includes(i) ? this.id(objectKey(o)) : (o[PART] ??= this.id(objectKey(o))));
+      pack(codes, owned?.objects.includes(i) ? this.id(objectKey(o)) : (o[PART] ??= this.id(objectKey(o))));
     }
     for (const field of KEYED_RECORDS) {
       const record = s[field];
       if (owned?.records.includes(field)) {
-        key += pack(this.id(JSON.stringify(record)));
+        pack(codes, this.id(JSON.stringify(record)));
         continue;
       }
       let id = this.recordIds.get(record);
       if (id === undefined) this.recordIds.set(record, (id = this.id(JSON.stringify(record))));
-      key += pack(id);
+      pack(codes, id);
     }
     // Which reordering a path saw only explains the violations below it, and the search keeps the first
     // path to a state (the shortest): whether it saw one is what tells the reported violations apart.
-    return key + pack(this.id(s.reordering ? `${s.module}|reordered` : s.module));
+    pack(codes, this.id(s.reordering ? `${s.module}|reordered` : s.module));
+    return String.fromCharCode(...codes);
   }
 
   /** The key of a state no transition will change again (a transition's outcome): computed once. */
@@ -334,20 +339,20 @@ export class StateKeys {
 
   /** A thread's part. Frames under the top one never change (see {@link ownFrame}), so their numbers are kept. */
   private threadKey(t: ThreadState): string {
-    let frames = '';
     const top = t.frames.length - 1;
+    const under: number[] = [];
     for (let i = 0; i < top; i += 1) {
       const f = t.frames[i]!;
-      frames += `${(f[PART] ??= this.id(JSON.stringify(f)))},`;
+      under.push((f[PART] ??= this.id(JSON.stringify(f))));
     }
-    if (top >= 0) frames += JSON.stringify(t.frames[top]);
-    return `${t.status}|${t.step}|${frames}|${JSON.stringify(t.buffer)}|${JSON.stringify(t.deferred)}|${JSON.stringify(t.vars)}|${t.held.join(',')}`;
+    // One JSON text, flat like the key (see `of`), for the interned parts it is kept as.
+    return JSON.stringify([t.status, t.step, under, top >= 0 ? t.frames[top] : null, t.buffer, t.deferred, t.vars, t.held]);
   }
 }
 
 /** A part number as two UTF-16 code units: keys stay a few bytes a part. */
-function pack(id: number): string {
-  return String.fromCharCode(id & 0xffff, id >>> 16);
+function pack(codes: number[], id: number): void {
+  codes.push(id & 0xffff, id >>> 16);
 }
 
 function objectKey(o: HeapObject): string {
