@@ -715,7 +715,8 @@ function store(state: SimState, thread: number, location: string, v: Value, opRe
     return;
   }
   if (buffers(thread, ctx) && !hidden) {
-    noteWrite(state, `B:${thread}:${location}`);
+    // No footprint key: the other CPUs read memory, and a buffered entry only shows in what they
+    // see once a younger store overtakes it, which its commit records.
     state.threads[thread]!.buffer.push({ loc: location, value: v, op: opRef });
     return;
   }
@@ -930,7 +931,6 @@ function listChange(state: SimState, thread: number, change: ListChange, view: R
   const t = state.threads[thread]!;
   if (buffers(thread, ctx) && !isProtected(op, t.held, thread, state, ctx)) {
     const fn = t.frames[t.frames.length - 1]!.fn;
-    noteWrite(state, `B:${thread}:${LIST_LOCATION}`);
     t.buffer.push({ loc: LIST_LOCATION, value: encodeListChange(change), op: `${fn}#${op.id}` });
   } else {
     changeLists(state, change);
