@@ -39,13 +39,13 @@ await import(new URL('file://' + bin).href);
 `;
 
 /** One process, `node ...argv` (bare `node -e 0` when argv is empty): wall seconds, peak RSS in KiB, exit status. */
-export function measure(argv) {
+export function measure(argv, { stdout = false } = {}) {
   const command = USE_GNU_TIME ? GNU_TIME : process.execPath;
   const nodeArgs = argv.length > 0 ? argv : ['-e', '0'];
   const wrapped = argv.length > 0 ? ['--input-type=module', '-e', WRAPPER, ...argv] : ['--input-type=module', '-e', WRAPPER.replace(/^const \[bin[\s\S]*$/m, '')];
   const args = USE_GNU_TIME ? ['-v', process.execPath, ...nodeArgs] : wrapped;
   const start = process.hrtime.bigint();
-  const child = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', stdout ? 'pipe' : 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   const rss = USE_GNU_TIME
     ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr)?.[1])
@@ -54,7 +54,7 @@ export function measure(argv) {
     ? Number(/User time \(seconds\): ([\d.]+)/.exec(child.stderr)?.[1]) + Number(/System time \(seconds\): ([\d.]+)/.exec(child.stderr)?.[1])
     : Number(/KREVIEW_BENCH_CPU_US=(\d+)/.exec(child.stderr)?.[1]) / 1e6;
   const status = USE_GNU_TIME ? Number(/Exit status: (\d+)/.exec(child.stderr)?.[1] ?? child.status) : child.status;
-  return { wall, rss, cpu, status };
+  return { wall, rss, cpu, status, stdout: child.stdout ?? '' };
 }
 
 export const median = (values) => {
