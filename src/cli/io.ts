@@ -10,8 +10,17 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // A reader that stops early (`kreview lint ... | head`) closes the pipe: what is left to print goes
+  // nowhere, and the run ends with its own exit status, instead of a stack trace.
+  let readerGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!readerGone) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
     readStdin: async () => {
       const chunks: Buffer[] = [];

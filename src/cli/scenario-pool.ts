@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Verdict } from '../model/verdict.js';
 import type { ExploreOptions } from '../sim/explore.js';
 import type { Scenario } from '../sim/scenario.js';
@@ -69,7 +69,9 @@ export function scenarioPool(jobs = defaultJobs(), worker = new URL('./scenario-
     for (const run of runs.values()) settle(run, worker);
   };
 
-  const start = (): void => {
+  const start = async (): Promise<void> => {
+    // Loaded only here: a run on one core need not pay for it at start-up.
+    const { Worker } = await import('node:worker_threads');
     for (let i = 1; i < jobs; i += 1) {
       const thread = new Worker(worker);
       thread.unref();
@@ -90,7 +92,7 @@ export function scenarioPool(jobs = defaultJobs(), worker = new URL('./scenario-
 
   const run: ScenarioRunner = async (scenarios, options) => {
     if (scenarios.length < 2) return runInSequence(scenarios, options);
-    if (workers.length === 0) start();
+    if (workers.length === 0) await start();
     const { now, ...portable } = options;
     const job: PoolJob = { id: (jobCount += 1), scenarios, options: portable, next: new Int32Array(new SharedArrayBuffer(4)) };
     const done = new Promise<void>((finish) => {

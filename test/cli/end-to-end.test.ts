@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Log } from 'sarif';
@@ -56,6 +56,21 @@ describe('bin/kreview.js', () => {
     expect(kreview(['lint', 'fixtures/patches/rule-dangling-pointer-good.patch', ...QUICK])).toEqual({
       status: 0, stdout: '0 findings (0 errors, 0 warnings) in 1 patch\n', stderr: '',
     });
+  });
+
+  // `kreview lint ... | head`: the reader is gone before the report is written.
+  it.each([
+    ['fixtures/patches/demo-balloon-race.patch', 1],
+    ['fixtures/patches/rule-dangling-pointer-good.patch', 0],
+  ])('lint %s into a closed pipe exits %i, quietly', async (fixture, expected) => {
+    const child = spawn(process.execPath, [BIN, 'lint', fixture, ...QUICK], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    const status = await new Promise<number | null>((done) => child.on('close', done));
+    expect([status, stderr]).toEqual([expected, '']);
   });
 
   it('lint --format sarif prints a SARIF log', () => {
