@@ -4,6 +4,7 @@ import type { ReviewOptions } from '../rules/review-series.js';
 import type { KreviewConfig } from './config-file.js';
 import type { Io } from './io.js';
 import { readTree } from './read-tree.js';
+import { reviewProgress } from './review-progress.js';
 import { scenarioPool } from './scenario-pool.js';
 
 /** How far the simulator searches by default: the v7 balloon scenarios need under 10,000 each. */
@@ -61,7 +62,7 @@ export async function reviewOptionsOf(
   flags: SimulationFlags,
   config: Pick<KreviewConfig, 'maxStates'>,
   series: Series,
-  io: Pick<Io, 'cwd'>,
+  io: Pick<Io, 'cwd' | 'status'>,
 ): Promise<ReviewOptions> {
   const options: ReviewOptions = {
     maxStates: flags.maxStates ?? config.maxStates ?? DEFAULT_MAX_STATES,
@@ -72,5 +73,7 @@ export async function reviewOptionsOf(
   options.maxMillis = (flags.timeBudget ?? DEFAULT_TIME_BUDGET) * 1000;
   options.now = () => performance.now();
   options.runScenarios = scenarioPool(flags.jobs).run;
+  const { status } = io;
+  if (status) options.progress = reviewProgress((text) => status(`kreview: ${text}`), () => performance.now());
   return options;
 }

@@ -17,7 +17,7 @@ export async function reviewForReport(
   series: Series,
   flags: SimulationFlags & RuleFlags,
   config: KreviewConfig,
-  io: Pick<Io, 'cwd'>,
+  io: Pick<Io, 'cwd' | 'status'>,
   extraNotes: readonly AnalysisNote[] = [],
 ): Promise<ReviewResult> {
   const rules = selectRules(config, { disable: flags.disable ?? [], enable: flags.enable ?? [] });

@@ -19,6 +19,14 @@ export type ScenarioRunner = (scenarios: readonly Scenario[], options: ExploreOp
 /** One after the other, on this thread. */
 export const runInSequence: ScenarioRunner = (scenarios, options) => Promise.resolve(scenarios.map((scenario) => explore(scenario, options).verdict));
 
+/** What a long review tells as it goes: the CLI shows it on a terminal. */
+export interface ReviewProgress {
+  /** Unit `index` (from 0) of `total` starts: a series, or a lone patch, named by its first patch's subject. */
+  unit(index: number, total: number, subject: string): void;
+  /** The scenario being explored, and the states it has numbered so far. */
+  states(scenario: string, count: number): void;
+}
+
 /** Everything between reading a series and formatting the review: extract, simulate, apply rules. */
 export interface ReviewOptions {
   tree?: TreeFiles;
@@ -35,6 +43,7 @@ export interface ReviewOptions {
   runScenarios?: ScenarioRunner;
   /** Stores become visible in program order (interleavings only, as spin's models have it): `kreview sim --no-store-reordering`. */
   sequentiallyConsistent?: boolean;
+  progress?: ReviewProgress;
 }
 
 /** What a review keeps: the result alone, so a mbox of thousands of patches does not keep every unit's programs. */
@@ -44,7 +53,13 @@ export interface SeriesReview {
 
 /** Runs every scenario the series calls for; each verdict says whether it is complete. */
 export function simulateSeries(program: SeriesProgram, options: ReviewOptions): Promise<Verdict[]> {
-  const exploreOptions = { maxStates: options.maxStates, ...(options.maxMillis !== undefined ? { maxMillis: options.maxMillis } : {}), ...(options.now ? { now: options.now } : {}) };
+  const { progress } = options;
+  const exploreOptions: ExploreOptions = {
+    maxStates: options.maxStates,
+    ...(options.maxMillis !== undefined ? { maxMillis: options.maxMillis } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(progress ? { progress: (scenario: string, count: number) => progress.states(scenario, count) } : {}),
+  };
   const run = options.runScenarios ?? runInSequence;
   if (options.threads) {
     const scenario = buildThreadScenario(program, { pages: options.pages, secondDevice: false, relaxedStores: !options.sequentiallyConsistent }, options.threads);
@@ -107,7 +122,9 @@ export function reviewUnits(series: Series): Series[] {
 /** Reviews each unit of the input on its own and puts the results together, in input order. */
 export async function reviewSeries(series: Series, options: ReviewOptions): Promise<SeriesReview> {
   const reviews: SeriesReview[] = [];
-  for (const unit of reviewUnits(series)) {
+  const units = reviewUnits(series);
+  for (const [index, unit] of units.entries()) {
+    options.progress?.unit(index, units.length, unit.patches[0]?.subject ?? '');
     reviews.push(await reviewUnit(unit, options));
     // tree-sitter frees a parsed tree in a finalizer that Node runs on a later turn of the event
     // loop, and V8 is not told of the tree's memory: without a turn here, a mbox kept every tree

@@ -36,6 +36,8 @@ export interface ExploreOptions {
   sleepSets?: boolean;
   /** Ample sets where one thread commutes with the others' futures (sequentially consistent scenarios); on with `reduce` by default. */
   ampleSets?: boolean;
+  /** Told the scenario and the states numbered so far when the search starts and every 1,024 states it expands: for a progress line. */
+  progress?: (scenario: string, states: number) => void;
 }
 
 export interface Exploration {
@@ -248,6 +250,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
       stoppedBy = 'time';
       break;
     }
+    if (options.progress && (head & 1023) === 0) options.progress(scenario.name, tree.size);
     const item = queue[head]!;
     head += 1;
     const index = item.index;

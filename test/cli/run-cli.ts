@@ -12,6 +12,8 @@ export interface RunOptions {
   stdin?: string;
   env?: Record<string, string | undefined>;
   isTTY?: boolean;
+  /** A terminal's status line, where progress goes. */
+  status?: (text: string) => void;
 }
 
 export interface RunResult {
@@ -35,6 +37,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     cwd: options.cwd ?? ROOT,
     env: options.env ?? {},
     isTTY: options.isTTY ?? false,
+    ...(options.status ? { status: options.status } : {}),
   };
   const status = await main(argv, io);
   return { status, stdout, stderr };
