@@ -32,7 +32,7 @@ function parseThreads(value: string): ThreadRole[] {
 /** Wide enough for two columns of `function:line  statement` side by side. */
 const TRACE_WIDTH = 120;
 const INDENT = 4;
-const BUDGET = { states: 'the state budget (--max-states)', time: 'the time budget (--time-budget)' } as const;
+const BUDGET = { states: 'the state budget (--max-states)', time: 'the time budget (--time-budget)', memory: 'the memory it may use (the JavaScript heap)' } as const;
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Series } from '../model/patch.js';
 import type { ReviewOptions } from '../rules/review-series.js';
 import type { KreviewConfig } from './config-file.js';
+import { memoryLow } from './heap.js';
 import type { Io } from './io.js';
 import { readTree } from './read-tree.js';
 import { reviewProgress } from './review-progress.js';
@@ -72,6 +73,7 @@ export async function reviewOptionsOf(
   if (flags.tree !== undefined) options.tree = await readTree(flags.tree, series, io);
   options.maxMillis = (flags.timeBudget ?? DEFAULT_TIME_BUDGET) * 1000;
   options.now = () => performance.now();
+  options.memoryLow = memoryLow;
   options.runScenarios = scenarioPool(flags.jobs).run;
   const { status } = io;
   if (status) options.progress = reviewProgress((text) => status(`kreview: ${text}`), () => performance.now());

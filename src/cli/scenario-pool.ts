@@ -17,7 +17,7 @@ export interface PoolJob {
   id: number;
   scenarios: readonly Scenario[];
   /** Without `now`, a function: each worker reads its own clock. */
-  options: Omit<ExploreOptions, 'now' | 'progress'>;
+  options: Omit<ExploreOptions, 'now' | 'progress' | 'memoryLow'>;
   /** `next[0]`: index of the next scenario to claim. */
   next: Int32Array;
 }
@@ -93,8 +93,8 @@ export function scenarioPool(jobs = defaultJobs(), worker = new URL('./scenario-
   const run: ScenarioRunner = async (scenarios, options) => {
     if (scenarios.length < 2) return runInSequence(scenarios, options);
     if (workers.length === 0) await start();
-    // Functions do not cross to a worker: it reads its own clock, and tells no progress.
-    const { now, progress, ...portable } = options;
+    // Functions do not cross to a worker: it reads its own clock and heap, and tells no progress.
+    const { now, progress, memoryLow, ...portable } = options;
     const job: PoolJob = { id: (jobCount += 1), scenarios, options: portable, next: new Int32Array(new SharedArrayBuffer(4)) };
     const done = new Promise<void>((finish) => {
       runs.set(job.id, { verdicts: Array.from({ length: scenarios.length }, () => undefined), waiting: new Set(workers), finish });

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { explore } from '../sim/explore.js';
+import { memoryLow } from './heap.js';
 import type { PoolJob, PoolReply } from './scenario-pool.js';
 
 /**
@@ -11,7 +12,7 @@ const port = parentPort!;
 port.on('message', (job: PoolJob) => {
   const reply = (message: PoolReply): void => port.postMessage(message);
   try {
-    const options = { ...job.options, now: () => performance.now() };
+    const options = { ...job.options, now: () => performance.now(), memoryLow };
     for (let index = Atomics.add(job.next, 0, 1); index < job.scenarios.length; index = Atomics.add(job.next, 0, 1)) {
       reply({ job: job.id, index, verdict: explore(job.scenarios[index]!, options).verdict });
     }

@@ -59,7 +59,7 @@ export interface Coverage {
   transitions: number;
   maxDepth: number;
   /** Why an incomplete search stopped. */
-  stoppedBy?: 'states' | 'time';
+  stoppedBy?: 'states' | 'time' | 'memory';
 }
 
 export interface Verdict {

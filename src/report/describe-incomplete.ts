@@ -1,6 +1,6 @@
 import type { IncompleteAnalysis } from '../model/report.js';
 
-const BUDGET = { states: 'the state budget', time: 'the time budget' } as const;
+const BUDGET = { states: 'the state budget', time: 'the time budget', memory: 'the memory it may use' } as const;
 
 function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

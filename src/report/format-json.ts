@@ -60,7 +60,7 @@ interface JsonIncomplete {
   states: number;
   transitions: number;
   maxDepth: number;
-  stoppedBy: 'states' | 'time' | null;
+  stoppedBy: 'states' | 'time' | 'memory' | null;
 }
 
 interface JsonNote {

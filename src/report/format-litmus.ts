@@ -9,7 +9,7 @@ export interface LitmusRow {
   judgement?: LitmusJudgement;
 }
 
-const BUDGET = { states: 'the state budget (--max-states)', time: 'the time budget' } as const;
+const BUDGET = { states: 'the state budget (--max-states)', time: 'the time budget', memory: 'the memory it may use (the JavaScript heap)' } as const;
 
 function answerOf(result: LitmusResult): string {
   if (result.answer !== 'incomplete') return `${result.answer} (states ${result.states})`;

@@ -35,6 +35,8 @@ export interface ReviewOptions {
   maxStates: number;
   maxMillis?: number;
   now?: () => number;
+  /** Whether a search must stop for memory (see ExploreOptions). */
+  memoryLow?: () => boolean;
   pages: number;
   secondDevice: boolean;
   /** Run just these threads together (`kreview sim --threads`) instead of the usual scenarios. */
@@ -58,6 +60,7 @@ export function simulateSeries(program: SeriesProgram, options: ReviewOptions): 
     maxStates: options.maxStates,
     ...(options.maxMillis !== undefined ? { maxMillis: options.maxMillis } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.memoryLow ? { memoryLow: options.memoryLow } : {}),
     ...(progress ? { progress: (scenario: string, count: number) => progress.states(scenario, count) } : {}),
   };
   const run = options.runScenarios ?? runInSequence;

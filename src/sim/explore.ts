@@ -36,6 +36,11 @@ export interface ExploreOptions {
   sleepSets?: boolean;
   /** Ample sets where one thread commutes with the others' futures (sequentially consistent scenarios); on with `reduce` by default. */
   ampleSets?: boolean;
+  /**
+   * Asked every 1,024 states expanded: true stops the search (`memory`). A search given millions of
+   * states would otherwise end in the runtime's out-of-memory abort, with nothing said of what it covered.
+   */
+  memoryLow?: () => boolean;
   /** Told the scenario and the states numbered so far when the search starts and every 1,024 states it expands: for a progress line. */
   progress?: (scenario: string, states: number) => void;
 }
@@ -250,7 +255,13 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
       stoppedBy = 'time';
       break;
     }
-    if (options.progress && (head & 1023) === 0) options.progress(scenario.name, tree.size);
+    if ((head & 1023) === 0) {
+      options.progress?.(scenario.name, tree.size);
+      if (options.memoryLow?.()) {
+        stoppedBy = 'memory';
+        break;
+      }
+    }
     const item = queue[head]!;
     head += 1;
     const index = item.index;

@@ -25,7 +25,7 @@ export interface LitmusResult {
   finals: number;
   /** Final states that satisfy the proposition. */
   witnesses: number;
-  stoppedBy?: 'states' | 'time';
+  stoppedBy?: 'states' | 'time' | 'memory';
   /**
    * Constructs of the test the model cannot reproduce, so that its `Never` may be wrong (or any answer,
    * for primitives it does not know). Empty when the answer can be trusted.

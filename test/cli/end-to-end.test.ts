@@ -73,6 +73,15 @@ describe('bin/kreview.js', () => {
     expect([status, stderr]).toEqual([expected, '']);
   });
 
+  // Millions of states allowed, a heap of 64 MB: the search must stop and say so, not abort.
+  it('sim stops a search for memory before V8 runs out, and says what it covered', () => {
+    const result = spawnSync(process.execPath, ['--max-old-space-size=64', BIN, 'sim', 'fixtures/patches/sim-v38-kthread.patch',
+      '--threads', 'inflate,deflate,compaction,compaction,unload', '--no-store-reordering', '--pages', '3', '--max-states', '5000000', '--time-budget', '100'],
+    { cwd: ROOT, encoding: 'utf8' });
+    expect(result.stdout).toMatch(/^ {2}status: incomplete: stopped by the memory it may use \(the JavaScript heap\); races beyond it are not ruled out$/m);
+    expect([result.status, result.stderr]).toEqual([0, '']);
+  });
+
   it('lint --format sarif prints a SARIF log', () => {
     const { status, stdout } = kreview(['lint', 'fixtures/patches/rule-global-in-header-bad.patch', '--format', 'sarif', ...QUICK]);
     const log = JSON.parse(stdout) as Log;
