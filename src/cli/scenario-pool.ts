@@ -69,6 +69,7 @@ export function scenarioPool(jobs = defaultJobs(), worker = new URL('./scenario-
     for (const run of runs.values()) settle(run, worker);
   };
 
+  let starting: Promise<void> | undefined;
   const start = async (): Promise<void> => {
     // Loaded only here: a run on one core need not pay for it at start-up.
     const { Worker } = await import('node:worker_threads');
@@ -92,7 +93,10 @@ export function scenarioPool(jobs = defaultJobs(), worker = new URL('./scenario-
 
   const run: ScenarioRunner = async (scenarios, options) => {
     if (scenarios.length < 2) return runInSequence(scenarios, options);
-    if (workers.length === 0) await start();
+    // Runs that overlap while the workers start wait for the same ones.
+    if (workers.length === 0) await (starting ??= start().finally(() => {
+      starting = undefined;
+    }));
     // Functions do not cross to a worker: it reads its own clock and heap, and tells no progress.
     const { now, progress, memoryLow, ...portable } = options;
     const job: PoolJob = { id: (jobCount += 1), scenarios, options: portable, next: new Int32Array(new SharedArrayBuffer(4)) };

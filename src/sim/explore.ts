@@ -1,4 +1,5 @@
 import type { Anchor } from '../model/program.js';
+import { InternalError } from '../model/errors.js';
 import type { Coverage, TraceStep, Verdict, Violation } from '../model/verdict.js';
 import { actorName, createArguments, MAX_OPS_PER_STEP, mayRun, type Outcome, stepThread, waitsFor } from './machine.js';
 import { computeLiveness } from './liveness.js';
@@ -165,7 +166,11 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
   const tree = new SearchTree();
   /** The states queued and not yet expanded, and those kept (see KEEP_EVERY): the rest are run again when needed. */
   const states: (SimState | undefined)[] = [init];
-  const reached = (from: SimState, index: number): Outcome => outcomesOf(from, tree.via(index), ctx)[tree.outcome(index)]!;
+  const reached = (from: SimState, index: number): Outcome => {
+    const outcome = outcomesOf(from, tree.via(index), ctx)[tree.outcome(index)];
+    if (!outcome) throw new InternalError(`running ${tree.via(index)} again did not reach state ${index} of ${scenario.name}`);
+    return outcome;
+  };
   const stateAt = (index: number): SimState => {
     const down: number[] = [];
     let i = index;

@@ -6,7 +6,7 @@ import { actorName, commit, committable, type Outcome, performDeferred, stepThre
 import { cloneState, type SimState } from './state.js';
 import { decodeListChange, locationName, LIST_LOCATION, ViolationError, type WorldContext } from './world.js';
 
-/**
+/*
  * The transitions of a state, each named by an id that says which it is in any state
  * (`s1:` thread 1's step, `c1:7.mapping` its oldest buffered store to that location becoming
  * visible, `d1:t4` its late load into t4 landing): the search remembers how it reached a state by
@@ -111,6 +111,7 @@ export function outcomesOf(state: SimState, id: string, ctx: WorldContext): Outc
     case 's':
       return stepThread(state, t, ctx);
     case 'c': {
+      // The search names a commit only for the oldest entry of its location (committable), so the first one is it.
       const index = state.threads[t]!.buffer.findIndex((entry) => entry.loc === what);
       return index < 0 ? [] : finished(commitTransition(state, t, index, ctx, id)).outcomes;
     }
@@ -139,6 +140,9 @@ export function privateCommit(state: SimState, ctx: WorldContext, skip: (id: str
     if (skip(id)) continue;
     const transition = commitTransition(state, t, 0, ctx, id);
     endRecording(transition);
+    // A commit that breaks something ends its path: what the others may break while the store is
+    // still buffered would never be run.
+    if (transition.outcomes.some((outcome) => outcome.violation)) continue;
     const { reads, writes, locks } = transition.footprint;
     const own = { reads, writes: new Set([...writes].filter((key) => !key.startsWith('B:'))), locks };
     if (commutesWithFutures([own], ctx.future.ofAll(state.threads, ctx.concurrent[t]!))) return transition;
