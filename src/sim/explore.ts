@@ -23,7 +23,10 @@ import { LIST_LOCATION, type WorldContext } from './world.js';
  * a later sibling `b` that commutes with `a` (their footprints do not conflict) need not run `a`
  * again, since `b a` ends where `a b` does. With a visited set this needs care: a state reached again
  * with a smaller sleep set runs the transitions it skipped the first time. Where stores are not
- * reordered, ample sets (ample.ts) also cut states: see {@link ampleTransitions}.
+ * reordered, ample sets (ample.ts) also cut states: see {@link ampleTransitions}; where they are, a
+ * buffered store nobody else will touch commits alone (transitions.ts, privateCommit). The search
+ * keeps how it reached each state (search-tree.ts), and runs a path again for a state it dropped or a
+ * violation's trace.
  */
 
 export interface ExploreOptions {
