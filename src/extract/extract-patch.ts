@@ -4,7 +4,7 @@ import type { FileFacts, FileProgram, FunctionProgram, ImageSide, PatchProgram }
 import { applyFileDiff } from '../parse/apply-patch.js';
 import { type CSource, rebuildFromHunks, rebuildFromText } from '../parse/rebuild-c.js';
 import { CfgBuilder } from './cfg-builder.js';
-import { parseC, type SyntaxTree } from './c-syntax.js';
+import { parseC, type SyntaxNode, type SyntaxTree } from './c-syntax.js';
 import { extractFileFacts } from './file-facts.js';
 import { lowerFunction, type Scope } from './lower-function.js';
 
@@ -47,8 +47,20 @@ function parseSide(source: CSource): ParsedSide {
 
 function lowerAll(side: ParsedSide, scope: Scope, onlyChanged: boolean): FunctionProgram[] {
   return side.tree.rootNode.descendantsOfType('function_definition')
+    // Told apart before lowering: the context functions of an old side were lowered only to be dropped.
+    .filter((node) => !onlyChanged || touchesChange(side.source, node))
     .map((node) => lowerFunction(node, side.source, scope))
-    .filter((fn): fn is FunctionProgram => fn !== undefined && (!onlyChanged || fn.changed));
+    .filter((fn): fn is FunctionProgram => fn !== undefined);
+}
+
+/** Whether a line the patch adds or removes lies within the node (as a function's `changed` says). */
+function touchesChange(source: CSource, node: SyntaxNode): boolean {
+  const rows = source.lines;
+  for (let row = node.startPosition.row; row <= node.endPosition.row && row < rows.length; row += 1) {
+    const origin = rows[row]!.origin;
+    if (origin === 'added' || origin === 'removed') return true;
+  }
+  return false;
 }
 
 /**
