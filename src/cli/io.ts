@@ -62,8 +62,9 @@ function statusLine(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): { show:
     show: (text) => {
       clearLine(stream, 0);
       cursorTo(stream, 0);
-      // A line wider than the terminal wraps, and a wrapped line cannot be taken back.
-      stream.write(text.slice(0, (stream.columns || 80) - 1));
+      // A line wider than the terminal wraps, and a wrapped line cannot be taken back: one column a
+      // character, so a wide one (a subject in CJK, an emoji) stands as `?`.
+      stream.write(text.replace(/[^\x20-\x7e]/gu, '?').slice(0, (stream.columns || 80) - 1));
       shown = true;
     },
     clear,
