@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { THREAD_ROLES, type ThreadRole } from '../sim/build-scenarios.js';
 import type { Verdict, Violation } from '../model/verdict.js';
 import { extractSeries } from '../extract/extract-patch.js';
+import { budgetName } from '../report/budget.js';
 import { renderTrace } from '../report/format-trace.js';
 import { anchorLine } from '../report/locate-line.js';
 import { simulateSeries } from '../rules/review-series.js';
@@ -32,7 +33,6 @@ function parseThreads(value: string): ThreadRole[] {
 /** Wide enough for two columns of `function:line  statement` side by side. */
 const TRACE_WIDTH = 120;
 const INDENT = 4;
-const BUDGET = { states: 'the state budget (--max-states)', time: 'the time budget (--time-budget)', memory: 'the memory it may use (the JavaScript heap)' } as const;
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -41,7 +41,7 @@ function plural(count: number, word: string): string {
 function statusOf(verdict: Verdict): string {
   if (verdict.status === 'complete') return 'complete';
   const { stoppedBy } = verdict.coverage;
-  return `incomplete: stopped by ${stoppedBy ? BUDGET[stoppedBy] : 'a budget'}; races beyond it are not ruled out`;
+  return `incomplete: stopped by ${budgetName(stoppedBy, true)}; races beyond it are not ruled out`;
 }
 
 function formatViolation(violation: Violation): string[] {

@@ -72,10 +72,11 @@ export async function reviewOptionsOf(
   };
   if (flags.tree !== undefined) options.tree = await readTree(flags.tree, series, io);
   options.maxMillis = (flags.timeBudget ?? DEFAULT_TIME_BUDGET) * 1000;
-  options.now = () => performance.now();
+  const now = (): number => performance.now();
+  options.now = now;
   options.memoryLow = memoryLow;
   options.runScenarios = scenarioPool(flags.jobs).run;
   const { status } = io;
-  if (status) options.progress = reviewProgress((text) => status(`kreview: ${text}`), () => performance.now());
+  if (status) options.progress = reviewProgress((text) => status(`kreview: ${text}`), now);
   return options;
 }

@@ -10,9 +10,19 @@ export interface ModelProgram {
   facts: FileFacts;
 }
 
-/** Models lowered lately, by file, text and the part of the scope the text names; few differ in a run. */
-const lowered = new Map<string, ModelProgram>();
-const LOWERED_KEPT = 16;
+/** Model texts seen lately, each with the words it uses and its lowerings by file and the part of the scope it names; few differ in a run. */
+const models = new Map<string, { words: ReadonlySet<string>; lowered: Map<string, ModelProgram> }>();
+const KEPT = 16;
+
+/** `map[key]`, made by `make` when absent; the oldest entry goes when `KEPT` are there. */
+function kept<V>(map: Map<string, V>, key: string, make: () => V): V {
+  const known = map.get(key);
+  if (known) return known;
+  if (map.size >= KEPT) map.delete(map.keys().next().value!);
+  const made = make();
+  map.set(key, made);
+  return made;
+}
 
 /**
  * Lowers a built-in model: kernel code the patch does not show, written as C and read by the same
@@ -21,15 +31,10 @@ const LOWERED_KEPT = 16;
  * lone patch. Only the names of the scope that the model's text uses can change how it lowers.
  */
 export function extractModel(file: string, text: string, scope: Scope): ModelProgram {
-  const words = new Set(text.match(/\w+/g));
+  // The text is read for its words once, not once per unit.
+  const { words, lowered } = kept(models, text, () => ({ words: new Set(text.match(/\w+/g)), lowered: new Map<string, ModelProgram>() }));
   const named = (names: ReadonlySet<string>): string => [...names].filter((name) => words.has(name)).sort().join(',');
-  const key = `${file}\0${text}\0${named(scope.globals)}\0${named(scope.functions)}`;
-  const known = lowered.get(key);
-  if (known) return known;
-  const model = lowerModel(file, text, scope);
-  if (lowered.size >= LOWERED_KEPT) lowered.delete(lowered.keys().next().value!);
-  lowered.set(key, model);
-  return model;
+  return kept(lowered, `${file}\0${named(scope.globals)}\0${named(scope.functions)}`, () => lowerModel(file, text, scope));
 }
 
 function lowerModel(file: string, text: string, scope: Scope): ModelProgram {

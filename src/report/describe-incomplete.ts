@@ -1,6 +1,6 @@
 import type { IncompleteAnalysis } from '../model/report.js';
+import { budgetName } from './budget.js';
 
-const BUDGET = { states: 'the state budget', time: 'the time budget', memory: 'the memory it may use' } as const;
 
 function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -10,7 +10,7 @@ function count(n: number, word: string): string {
 export function describeIncomplete(incomplete: IncompleteAnalysis): string {
   const { states, transitions, maxDepth, stoppedBy } = incomplete.coverage;
   return (
-    `analysis of scenario '${incomplete.scenario}' is incomplete: stopped by ${stoppedBy ? BUDGET[stoppedBy] : 'a budget'} ` +
+    `analysis of scenario '${incomplete.scenario}' is incomplete: stopped by ${budgetName(stoppedBy, false)} ` +
     `after ${count(states, 'state')}, ${count(transitions, 'transition')}, depth ${maxDepth}; ` +
     'races beyond that are not ruled out'
   );

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { Finding, Related, Severity } from '../model/finding.js';
 import type { Origin } from '../model/program.js';
 import type { AnalysisNote, IncompleteAnalysis, ReviewResult } from '../model/report.js';
-import type { TraceStep } from '../model/verdict.js';
+import type { Coverage, TraceStep } from '../model/verdict.js';
 import { countSeverities } from './count-severities.js';
 import { anchorLine } from './locate-line.js';
 import { sortFindings } from './sort-findings.js';
@@ -60,7 +60,7 @@ interface JsonIncomplete {
   states: number;
   transitions: number;
   maxDepth: number;
-  stoppedBy: 'states' | 'time' | 'memory' | null;
+  stoppedBy: NonNullable<Coverage['stoppedBy']> | null;
 }
 
 interface JsonNote {

@@ -1,4 +1,5 @@
 import type { ExpectedAnswer, LitmusJudgement, LitmusResult } from '../sim/litmus.js';
+import { budgetName } from './budget.js';
 
 /** One litmus test's line: the model's answer and, when known, herd7's answer and how they compare. */
 export interface LitmusRow {
@@ -9,11 +10,10 @@ export interface LitmusRow {
   judgement?: LitmusJudgement;
 }
 
-const BUDGET = { states: 'the state budget (--max-states)', time: 'the time budget', memory: 'the memory it may use (the JavaScript heap)' } as const;
 
 function answerOf(result: LitmusResult): string {
   if (result.answer !== 'incomplete') return `${result.answer} (states ${result.states})`;
-  const by = result.stoppedBy ? BUDGET[result.stoppedBy] : 'a budget';
+  const by = budgetName(result.stoppedBy, true);
   return `incomplete (states ${result.states}, stopped by ${by}; Never is not proven)`;
 }
 

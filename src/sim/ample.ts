@@ -1,6 +1,7 @@
 import { EVERYTHING, type Footprint } from './footprint.js';
 import { type Access, FUTURE_ALLOC, FUTURE_JOIN, FUTURE_UNLOAD, mayTakeLock } from './future-access.js';
 import { FREES_OBJECTS } from './locksets.js';
+import { LIST_LOCATION } from './world.js';
 
 /**
  * Ample sets (persistent sets): in a state where one thread's transitions commute with everything
@@ -53,9 +54,16 @@ function checkOf(key: string, write: boolean): Check {
     case 'K:':
     case 'W:':
       return '-';
-    // An object's type, and another CPU's store buffer (always empty when stores are not buffered).
+    // A CPU's store buffer changed (a commit): it shows only in what other CPUs' loads of that
+    // location see, so it asks what a write of the location asks. Reading other buffers is part of
+    // every load, which its location's own key covers.
+    case 'B:': {
+      if (!write) return '-';
+      const location = key.slice(key.indexOf(':', 2) + 1);
+      return location === LIST_LOCATION ? 'L' : memoryCheck(location, true);
+    }
+    // An object's type.
     case 'T:':
-    case 'B:':
       return write ? '!' : '-';
     default:
       break;

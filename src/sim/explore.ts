@@ -174,22 +174,24 @@ export function explore(scenario: Scenario, options: ExploreOptions): Exploratio
     if (!outcome) throw new InternalError(`running ${tree.via(index)} again did not reach state ${index} of ${scenario.name}`);
     return outcome;
   };
+  /** Runs again, from `state`, the transitions that reached `indices` in turn; their steps go to `steps`. */
+  const runDown = (state: SimState, indices: readonly number[], steps?: TraceStep[]): SimState => {
+    for (const i of indices) {
+      const outcome = reached(state, i);
+      steps?.push(...outcome.steps);
+      state = outcome.state;
+    }
+    return state;
+  };
   const stateAt = (index: number): SimState => {
     const down: number[] = [];
     let i = index;
     for (; states[i] === undefined; i = tree.parent(i)) down.push(i);
-    let state = states[i]!;
-    for (let j = down.length - 1; j >= 0; j -= 1) state = reached(state, down[j]!).state;
-    return state;
+    return runDown(states[i]!, down.reverse());
   };
   const stepsTo = (index: number): TraceStep[] => {
     const steps: TraceStep[] = [];
-    let state = init;
-    for (const i of tree.path(index)) {
-      const outcome = reached(state, i);
-      steps.push(...outcome.steps);
-      state = outcome.state;
-    }
+    runDown(init, tree.path(index), steps);
     return steps;
   };
   const violations = new Map<string, Violation>();

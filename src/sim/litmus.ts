@@ -1,4 +1,5 @@
 import type { FunctionProgram } from '../model/program.js';
+import type { Coverage } from '../model/verdict.js';
 import type { LitmusProp, LitmusTest } from '../parse/litmus.js';
 import { extractModel } from '../extract/extract-model.js';
 import { explore, type ExploreOptions } from './explore.js';
@@ -25,7 +26,7 @@ export interface LitmusResult {
   finals: number;
   /** Final states that satisfy the proposition. */
   witnesses: number;
-  stoppedBy?: 'states' | 'time' | 'memory';
+  stoppedBy?: NonNullable<Coverage['stoppedBy']>;
   /**
    * Constructs of the test the model cannot reproduce, so that its `Never` may be wrong (or any answer,
    * for primitives it does not know). Empty when the answer can be trusted.

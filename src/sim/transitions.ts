@@ -41,7 +41,7 @@ export function threadTransitions(state: SimState, t: number, ctx: WorldContext,
   if (!skip(stepId)) {
     const footprint = emptyFootprint();
     const outcomes = stepThread(state, t, ctx, footprint);
-    if (outcomes.length > 0) out.push({ id: stepId, thread: t, outcomes, footprint });
+    if (outcomes.length > 0) out.push(ended({ id: stepId, thread: t, outcomes, footprint }));
   }
   for (const index of committable(state, t)) {
     const id = commitId(t, thread.buffer[index]!.loc);
@@ -51,16 +51,17 @@ export function threadTransitions(state: SimState, t: number, ctx: WorldContext,
     const id = `d${t}:${d.reg}`;
     if (!skip(id)) out.push(deferredTransition(state, t, d.reg, ctx, id));
   }
-  for (const transition of out) endRecording(transition);
   return out;
 }
 
-function endRecording(transition: Transition): void {
+/** The transition with its recording over: its outcomes record nothing more. */
+function ended(transition: Transition): Transition {
   for (const outcome of transition.outcomes) {
     stopRecording(outcome.state);
     // Whether a violation counts as one seen under reordering depends on the path's reordering.
     if (outcome.violation) transition.footprint.reads.add('R');
   }
+  return transition;
 }
 
 function commitId(thread: number, location: string): string {
@@ -86,7 +87,7 @@ function commitTransition(state: SimState, t: number, index: number, ctx: WorldC
     if (!(error instanceof ViolationError)) throw error;
     outcome = { state: next, steps: [step], violation: { ...error.fault, anchor: step.anchor, function: step.function } };
   }
-  return { id, thread: t, outcomes: [outcome], footprint };
+  return ended({ id, thread: t, outcomes: [outcome], footprint });
 }
 
 /** Thread `t`'s late load into `reg` landing. */
@@ -97,7 +98,7 @@ function deferredTransition(state: SimState, t: number, reg: string, ctx: WorldC
   recordInto(next, footprint);
   performDeferred(next, t, reg);
   const outcome = { state: next, steps: [{ thread: t, actor: actorName(ctx, t), function: d.op.split('#')[0] ?? '', text: '(load satisfied)', anchor: anchorOfOp(ctx, d.op) }] };
-  return { id, thread: t, outcomes: [outcome], footprint };
+  return ended({ id, thread: t, outcomes: [outcome], footprint });
 }
 
 /**
@@ -113,24 +114,18 @@ export function outcomesOf(state: SimState, id: string, ctx: WorldContext): Outc
     case 'c': {
       // The search names a commit only for the oldest entry of its location (committable), so the first one is it.
       const index = state.threads[t]!.buffer.findIndex((entry) => entry.loc === what);
-      return index < 0 ? [] : finished(commitTransition(state, t, index, ctx, id)).outcomes;
+      return index < 0 ? [] : commitTransition(state, t, index, ctx, id).outcomes;
     }
     default:
-      return finished(deferredTransition(state, t, what, ctx, id)).outcomes;
+      return deferredTransition(state, t, what, ctx, id).outcomes;
   }
-}
-
-function finished(transition: Transition): Transition {
-  endRecording(transition);
-  return transition;
 }
 
 /**
  * Under store reordering, the oldest buffered store of a thread that no other thread may still
  * touch: when it becomes visible is nobody else's business, so committing it is the one transition
  * this state needs (a persistent set of one). Without this every order of a thread's commits among
- * its own later steps, once the others are past the location, was a state of its own. Its key in
- * the footprint, `B:`, only matters to a thread that reads the location, which no other will.
+ * its own later steps, once the others are past the location, was a state of its own.
  */
 export function privateCommit(state: SimState, ctx: WorldContext, skip: (id: string) => boolean): Transition | undefined {
   for (let t = 0; t < state.threads.length; t += 1) {
@@ -139,13 +134,10 @@ export function privateCommit(state: SimState, ctx: WorldContext, skip: (id: str
     const id = commitId(t, entry.loc);
     if (skip(id)) continue;
     const transition = commitTransition(state, t, 0, ctx, id);
-    endRecording(transition);
     // A commit that breaks something ends its path: what the others may break while the store is
     // still buffered would never be run.
     if (transition.outcomes.some((outcome) => outcome.violation)) continue;
-    const { reads, writes, locks } = transition.footprint;
-    const own = { reads, writes: new Set([...writes].filter((key) => !key.startsWith('B:'))), locks };
-    if (commutesWithFutures([own], ctx.future.ofAll(state.threads, ctx.concurrent[t]!))) return transition;
+    if (commutesWithFutures([transition.footprint], ctx.future.ofAll(state.threads, ctx.concurrent[t]!))) return transition;
   }
   return undefined;
 }
